@@ -1,0 +1,83 @@
+"""Attempts of assessment tasks by a virtual patient, with motor noise.
+
+A rater never sees the model state; they see attempts. This module runs a task
+set on either arm at the patient's current state and returns the produced
+activations and their success, with trial-to-trial motor noise whose size grows
+as fewer corticospinal units carry the movement (population averaging).
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+
+from strokesim.model.dynamics import limb_drive_scales
+from strokesim.model.lesion import PatientConstants
+from strokesim.model.network import cortical_responses, limb_activation, limb_drive, performance
+from strokesim.model.state import (
+    PatientState,
+    availability,
+    descending_survival,
+    reflex_excess,
+)
+from strokesim.model.tasks import TaskSet
+from strokesim.model.template import N_M1_UNITS, Template, task_code
+
+__all__ = ["Attempts", "attempt_tasks", "corticospinal_fraction"]
+
+# Floor on the share of carrying units in the noise scaling (avoids division by 0).
+_MIN_UNIT_SHARE = 0.05
+# Noise SD never exceeds this (activation units): movements stay recognisable.
+_MAX_NOISE = 0.2
+
+
+class Attempts(dict):
+    """``activation`` (K, M), ``performance`` (K,), ``activity`` (K, 2, U)."""
+
+
+def corticospinal_fraction(constants: PatientConstants, day: jnp.ndarray) -> jnp.ndarray:
+    """Share of ipsilesional M1 units currently firing *and* reaching the cord."""
+    avail = availability(constants, day)[0, :N_M1_UNITS]
+    return jnp.mean(avail * constants.cst[:N_M1_UNITS])
+
+
+def attempt_tasks(
+    tasks: TaskSet,
+    state: PatientState,
+    constants: PatientConstants,
+    template: Template,
+    params: dict[str, float],
+    day: jnp.ndarray,
+    key: jax.Array,
+    limb: int,
+) -> Attempts:
+    """One noisy attempt of each task with the paretic (limb 0) or non-paretic (1) arm."""
+    avail = availability(constants, day)
+    scale_p, scale_n = limb_drive_scales(state, constants, day, params)
+    r = cortical_responses(
+        state.weights.w_in,
+        jnp.asarray(task_code(tasks.target)),
+        scale_p if limb == 0 else scale_n,
+        avail,
+        state.ihi,
+        params["activity_ceiling"],
+    )
+    drive = limb_drive(
+        r,
+        state.weights,
+        descending_survival(constants),
+        jnp.stack([constants.crt, 1.0]),
+        state.reticulospinal if limb == 0 else jnp.asarray(1.0),
+        limb,
+    )
+    excess = reflex_excess(state, constants, day, params)
+    if limb == 1:
+        excess = jnp.zeros_like(excess)
+        share = jnp.asarray(1.0)
+    else:
+        share = jnp.maximum(corticospinal_fraction(constants, day), _MIN_UNIT_SHARE)
+    noise_sd = jnp.minimum(constants.motor_noise / jnp.sqrt(share), _MAX_NOISE)
+    drive = drive + noise_sd * jax.random.normal(key, drive.shape) / template.spinal_gain
+    a = limb_activation(drive, template.spinal_gain, excess, params["reflex_coactivation"])
+    perf = performance(a, jnp.asarray(tasks.target), jnp.asarray(tasks.selectivity))
+    return Attempts(activation=a, performance=perf, activity=r, noise_sd=noise_sd)

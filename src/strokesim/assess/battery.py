@@ -1,0 +1,144 @@
+"""The full assessment battery administered to a batch of virtual patients on one day.
+
+Returns every variable of ``docs/dataset.md`` for each patient. Rater noise can be
+switched off (``rater_noise=0``) for noise-free scores; motor noise of the
+attempts themselves is part of the patient and always present.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+
+from strokesim.assess.arat import arat_items
+from strokesim.assess.attempts import attempt_tasks
+from strokesim.assess.fugl_meyer import fugl_meyer_items
+from strokesim.assess.scoring import perceived
+from strokesim.assess.spasticity import modified_ashworth
+from strokesim.assess.strength import grip_strength_kg, mrc_grades, safe_score
+from strokesim.assess.tms import virtual_tms
+from strokesim.model.anatomy import TASK_FAMILIES
+from strokesim.model.lesion import PatientConstants
+from strokesim.model.state import PatientState, availability, reflex_excess
+from strokesim.model.tasks import (
+    NONPARETIC_DEXTERITY_TASKS,
+    TaskSet,
+    arat_tasks,
+    daily_life_tasks,
+    fma_tasks,
+    mrc_tasks,
+)
+from strokesim.model.template import N_M1_UNITS, Template
+
+__all__ = ["ASSESSMENT_PURPOSE", "assess_batch", "assess_patient"]
+
+#: Stream purpose id of assessment randomness (see strokesim.random_streams).
+ASSESSMENT_PURPOSE = 3
+
+_FMA = fma_tasks()
+_ARAT = arat_tasks()
+_MRC = mrc_tasks()
+_DAILY = daily_life_tasks()
+_dex = [_DAILY.names.index(n) for n in NONPARETIC_DEXTERITY_TASKS]
+_DEXTERITY = TaskSet(
+    names=NONPARETIC_DEXTERITY_TASKS,
+    target=_DAILY.target[_dex],
+    selectivity=_DAILY.selectivity[_dex],
+    family=_DAILY.family[_dex],
+)
+_FAMILY_MEAN = jax.nn.one_hot(_DAILY.family, len(TASK_FAMILIES))
+_FAMILY_MEAN = _FAMILY_MEAN / _FAMILY_MEAN.sum(0, keepdims=True)
+# Self-reported amount of use scatters by about half a point (Uswatte 2006 Neurology).
+_MAL_REPORT_SD = 0.4
+# A healthy person does half of their one-arm daily actions with each arm.
+_HEALTHY_USE = 0.5
+# Healthy dexterity reference: mean success of the dexterity tasks with no lesion.
+_HEALTHY_DEXTERITY = 0.985
+
+
+def assess_patient(
+    state: PatientState,
+    constants: PatientConstants,
+    template: Template,
+    params: dict[str, float],
+    day: jnp.ndarray,
+    rater_noise: jnp.ndarray | float = 1.0,
+) -> dict[str, jnp.ndarray]:
+    """Administer every scale to one patient on ``day`` (see docs/dataset.md)."""
+    base = jax.random.fold_in(jax.random.wrap_key_data(constants.key), ASSESSMENT_PURPOSE)
+    keys = jax.random.split(jax.random.fold_in(base, day), 12)
+    rater_sd = params["rater_noise_sd"] * rater_noise
+
+    fma = attempt_tasks(_FMA, state, constants, template, params, day, keys[0], limb=0)
+    arat = attempt_tasks(_ARAT, state, constants, template, params, day, keys[1], limb=0)
+    mrc = attempt_tasks(_MRC, state, constants, template, params, day, keys[2], limb=0)
+    daily = attempt_tasks(_DAILY, state, constants, template, params, day, keys[3], limb=0)
+    other = attempt_tasks(_DEXTERITY, state, constants, template, params, day, keys[4], limb=1)
+
+    excess = reflex_excess(state, constants, day, params)
+    # MAS raters disagree by about half a grade (Pandyan 1999 Clin Rehabil)
+    felt = excess + rater_noise * 0.5 * params["mas_grade_step"] * jax.random.normal(
+        keys[5], excess.shape
+    )
+    fma_items = fugl_meyer_items(
+        perceived(fma["performance"], keys[6], rater_sd),
+        excess,
+        felt,
+        fma["noise_sd"] / params["motor_noise_sd"],
+        params,
+    )
+    arat_scores = arat_items(perceived(arat["performance"], keys[7], rater_sd), params)
+    max_act = jnp.diagonal(mrc["activation"])
+    mrc_scores = mrc_grades(max_act, template.healthy_max_activation)
+    mas = modified_ashworth(felt, params)
+    tms = virtual_tms(
+        availability(constants, day)[0],
+        constants.cst,
+        state.weights.w_cross[0],
+        template.weights.w_cross[0],
+        state.excitability[0],
+        state.ihi[0],
+        keys[8],
+        params,
+    )
+    distal = _DAILY.family != TASK_FAMILIES.index("proximal_reach")
+    activity = jnp.mean(daily["activity"][distal][:, :, :N_M1_UNITS], axis=(0, 2))
+    laterality = (activity[0] - activity[1]) / jnp.maximum(activity[0] + activity[1], 1e-6)
+    mal = jnp.clip(
+        5.0 * state.use / _HEALTHY_USE + rater_noise * _MAL_REPORT_SD * jax.random.normal(keys[9]),
+        0.0,
+        5.0,
+    )
+    return {
+        "fma_items": fma_items,
+        "fma_ue": jnp.sum(fma_items, dtype=jnp.int16),
+        "arat_items": arat_scores,
+        "arat": jnp.sum(arat_scores, dtype=jnp.int16),
+        "mrc": mrc_scores,
+        "safe": safe_score(mrc_scores),
+        "grip_kg": grip_strength_kg(max_act, template.healthy_max_activation, params),
+        "mas_elbow": mas[0],
+        "mas_wrist": mas[1],
+        **tms,
+        "laterality_index": laterality,
+        "paretic_use_fraction": state.use,
+        "mal_amount": mal,
+        "nonparetic_dexterity": 100.0
+        * jnp.clip(jnp.mean(other["performance"]) / _HEALTHY_DEXTERITY, 0.0, 1.0),
+        "cortical_activity": activity,
+        "task_family_performance": daily["performance"] @ _FAMILY_MEAN,
+    }
+
+
+def assess_batch(
+    states: PatientState,
+    constants: PatientConstants,
+    template: Template,
+    params: dict[str, float],
+    day: jnp.ndarray,
+    rater_noise: jnp.ndarray | float = 1.0,
+) -> dict[str, jnp.ndarray]:
+    """:func:`assess_patient` over a batch (leading axis of ``states`` and ``constants``)."""
+    return jax.vmap(assess_patient, in_axes=(0, 0, None, None, None, None))(
+        states, constants, template, params, day, rater_noise
+    )

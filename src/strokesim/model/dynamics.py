@@ -1,0 +1,267 @@
+"""One day in the life of a virtual patient (DESIGN §3.4), and many days in a scan.
+
+Each day:
+
+1. the arms share the day's actions by a softmax over learned action values;
+2. therapy trials (under that day's stimulation) and daily-life actions of both
+   arms are attempted; their squared movement errors, weighted by the number of
+   effective trials, make the day's loss; error-based learning takes one
+   gradient step on it scaled by the plasticity gain P(t); use-dependent
+   (Hebbian) learning pulls active units' tuning toward the practised tasks;
+   unpractised learning decays toward the template;
+3. slow structural and homeostatic variables relax: sprouting capacity,
+   reticulospinal gain, stretch-reflex gain, excitability, interhemispheric
+   inhibition, action values.
+
+The day's trials enter as weights of one batched gradient: the expected update
+of a mini-batch of trials at the day's weights (the days are short compared to
+the time scales of the state).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+
+from strokesim.model.anatomy import TASK_FAMILIES
+from strokesim.model.lesion import PatientConstants
+from strokesim.model.network import (
+    Weights,
+    cortical_responses,
+    limb_activation,
+    limb_drive,
+    performance,
+    practice_loss,
+)
+from strokesim.model.state import (
+    FLEXOR_BIAS,
+    PatientState,
+    availability,
+    descending_survival,
+    plasticity_gain,
+    reflex_excess,
+    structural_cst_loss,
+)
+from strokesim.model.tasks import daily_life_tasks
+from strokesim.model.template import N_M1_UNITS, N_UNITS, Template, task_code
+
+__all__ = ["DayInput", "advance", "arm_use", "daily_step", "limb_drive_scales"]
+
+_DAILY = daily_life_tasks()
+_CODES = jnp.asarray(task_code(_DAILY.target))
+_TARGET = jnp.asarray(_DAILY.target)
+_SELECT = jnp.asarray(_DAILY.selectivity)
+# (K, F): which family each practice task belongs to, normalised per family.
+_FAMILY_SHARE = jax.nn.one_hot(_DAILY.family, len(TASK_FAMILIES))
+_FAMILY_SHARE = _FAMILY_SHARE / _FAMILY_SHARE.sum(0, keepdims=True)
+
+
+class DayInput(NamedTuple):
+    """One day of a protocol, shared by every patient of a run.
+
+    Fields follow :class:`strokesim.therapy.schedule.DailyInputs` at one day.
+    """
+
+    day: jnp.ndarray  # () day since onset
+    training_trials: jnp.ndarray  # (F,) therapy trials per task family
+    error_feedback: jnp.ndarray  # () share of the error signal kept in therapy trials
+    engagement: jnp.ndarray  # () learning multiplier of therapy trials
+    constraint: jnp.ndarray  # () share of waking hours the non-paretic arm is restrained
+    excitability_shift: jnp.ndarray  # (3,) [ipsi M1, contra M1, ipsi premotor] during therapy
+    plasticity_gain_stim: jnp.ndarray  # (3,) plasticity gain of therapy trials per target
+    vns_gain: jnp.ndarray  # () plasticity gain of VNS-paired trials
+    vns_paired_fraction: jnp.ndarray  # () share of therapy trials paired with VNS
+    drug_gain: jnp.ndarray  # () gain on P(t)
+
+
+def arm_use(q_value: jnp.ndarray, constraint: jnp.ndarray, params: dict[str, float]):
+    """Paretic share of daily-life actions: softmax over value minus effort (Han 2008)."""
+    value = q_value - params["effort_cost"] * (1.0 - q_value)
+    free = jax.nn.sigmoid(params["use_choice_temperature"] * (value[0] - value[1]))
+    return constraint + (1.0 - constraint) * free
+
+
+def limb_drive_scales(
+    state: PatientState, constants: PatientConstants, day: jnp.ndarray, params: dict[str, float]
+) -> tuple[jnp.ndarray, jnp.ndarray]:
+    """Hemisphere drive scales (2,) for paretic-limb and non-paretic-limb tasks.
+
+    The hemisphere contralateral to the moving arm is driven fully; the ipsilateral
+    one is recruited in proportion to expected failure (effort) of that arm.
+    """
+    diaschisis = constants.diaschisis * jnp.exp(-day / params["diaschisis_days"])
+    exc = state.excitability * jnp.array([1.0 - diaschisis, 1.0])
+    recruit = params["ipsilateral_recruitment"] + params["effort_recruitment"] * (
+        1.0 - state.q_value
+    )
+    paretic = exc * jnp.stack([1.0, recruit[0]])
+    nonparetic = exc * jnp.stack([recruit[1], 1.0])
+    return paretic, nonparetic
+
+
+def _stim_unit_gain(per_target: jnp.ndarray) -> jnp.ndarray:
+    """Per-unit multiplier (2, U) from a per-target vector [ipsi M1, contra M1, premotor]."""
+    is_pm = jnp.arange(N_UNITS) >= N_M1_UNITS
+    ipsi = jnp.where(is_pm, per_target[2], per_target[0])
+    return jnp.stack([ipsi, jnp.full((N_UNITS,), per_target[1])])
+
+
+def _attempts(w, state, constants, template, params, drive_scale, avail, limb, reflex_ex):
+    r = cortical_responses(
+        w.w_in, _CODES, drive_scale, avail, state.ihi, params["activity_ceiling"]
+    )
+    drive = limb_drive(
+        r,
+        w,
+        descending_survival(constants),
+        jnp.stack([constants.crt, 1.0]),
+        state.reticulospinal if limb == 0 else jnp.asarray(1.0),
+        limb,
+    )
+    excess = reflex_ex if limb == 0 else jnp.zeros_like(reflex_ex)
+    a = limb_activation(drive, template.spinal_gain, excess, params["reflex_coactivation"])
+    return r, a
+
+
+def daily_step(
+    state: PatientState,
+    constants: PatientConstants,
+    day_in: DayInput,
+    template: Template,
+    params: dict[str, float],
+    with_stimulation: bool,
+) -> tuple[PatientState, jnp.ndarray]:
+    """Advance one patient by one day. Returns the new state and the day's paretic use."""
+    day = day_in.day
+    avail = availability(constants, day)
+    p_gain = plasticity_gain(constants, day, params) * day_in.drug_gain
+    use = arm_use(state.q_value, day_in.constraint, params)
+    reflex_ex = reflex_excess(state, constants, day, params)
+    scale_p, scale_n = limb_drive_scales(state, constants, day, params)
+    scale_therapy = scale_p * (
+        1.0 + constants.stim_response * day_in.excitability_shift[:2]
+    )
+
+    # effective trials: therapy weighted by feedback, engagement and VNS pairing;
+    # the day's total saturates (diminishing returns of dose).
+    vns = 1.0 + (day_in.vns_gain - 1.0) * day_in.vns_paired_fraction
+    therapy_n = _FAMILY_SHARE @ day_in.training_trials
+    therapy_w = therapy_n * day_in.error_feedback * day_in.engagement * vns
+    actions = params["daily_life_actions"] * params["daily_life_learning_weight"] / _TARGET.shape[0]
+    daily_p = jnp.full_like(therapy_n, actions) * use
+    daily_n = jnp.full_like(therapy_n, actions) * (1.0 - use)
+    sat = params["trials_saturation"]
+    total_p = jnp.sum(therapy_w + daily_p) + 1e-6
+    squash_p = sat * (1.0 - jnp.exp(-total_p / sat)) / total_p
+    total_n = jnp.sum(daily_n) + 1e-6
+    squash_n = sat * (1.0 - jnp.exp(-total_n / sat)) / total_n
+
+    def losses(w: Weights):
+        r_d, a_d = _attempts(w, state, constants, template, params, scale_p, avail, 0, reflex_ex)
+        r_n, a_n = _attempts(w, state, constants, template, params, scale_n, avail, 1, reflex_ex)
+        l_daily = squash_p * jnp.sum(daily_p * practice_loss(a_d, _TARGET, _SELECT)) + squash_n * (
+            jnp.sum(daily_n * practice_loss(a_n, _TARGET, _SELECT))
+        )
+        if with_stimulation:
+            r_t, a_t = _attempts(
+                w, state, constants, template, params, scale_therapy, avail, 0, reflex_ex
+            )
+        else:
+            r_t, a_t = r_d, a_d
+        l_therapy = squash_p * jnp.sum(therapy_w * practice_loss(a_t, _TARGET, _SELECT))
+        return (l_daily, l_therapy), (r_d, a_d, r_n, a_n, r_t)
+
+    if with_stimulation:
+        (_, aux), vjp = jax.vjp(losses, state.weights, has_aux=True)
+        (g_daily,) = vjp((jnp.asarray(1.0), jnp.asarray(0.0)))
+        (g_therapy,) = vjp((jnp.asarray(0.0), jnp.asarray(1.0)))
+        unit_gain = _stim_unit_gain(day_in.plasticity_gain_stim)
+        grads = jax.tree.map(lambda gd, gt: gd + gt * unit_gain[..., None], g_daily, g_therapy)
+    else:
+
+        def total(w: Weights):
+            (l_daily, l_therapy), aux = losses(w)
+            return l_daily + l_therapy, aux
+
+        grads, aux = jax.grad(total, has_aux=True)(state.weights)
+    r_d, a_d, r_n, a_n, r_t = aux
+
+    lr = params["learning_rate"] * p_gain
+    w = jax.tree.map(lambda x, g: x - lr * g, state.weights, grads)
+
+    # use-dependent (Hebbian) learning: units more active in today's practice than in
+    # healthy everyday use strengthen their input (pre × post), others weaken.
+    weight_p = squash_p * (therapy_w + daily_p)
+    practised = jnp.einsum("k,khu->hu", weight_p, r_t) / (jnp.sum(weight_p) + 1e-6)
+    hebb = params["hebbian_rate"] * p_gain * jnp.sum(weight_p) * (
+        practised - template.unit_activity_ref
+    )
+    w = w._replace(w_in=w.w_in * (1.0 + hebb)[..., None])
+
+    # unpractised learning decays toward the template (use it or lose it)
+    decay = params["forgetting_rate"]
+    w = jax.tree.map(lambda x, t: x - decay * (x - t), w, template.weights)
+    ceiling = (state.capacity * template.unit_max_output)[..., None]
+    w = w._replace(
+        w_cross=jnp.clip(w.w_cross, 0.0, ceiling),
+        w_uncross=jnp.clip(w.w_uncross, 0.0, ceiling),
+        w_ret=jnp.clip(w.w_ret, 0.0, ceiling),
+    )
+
+    # structural and homeostatic variables
+    capacity = state.capacity + params["sprouting_rate"] * p_gain * (
+        params["capacity_max"] - state.capacity
+    )
+    rs_target = 1.0 + params["reticulospinal_upregulation"] * structural_cst_loss(constants)
+    reticulospinal = state.reticulospinal + (rs_target - state.reticulospinal) / params[
+        "reticulospinal_days"
+    ]
+    reflex_target = 1.0 + params["spasticity_gain"] * constants.spasticity_susceptibility * (
+        1.0 - constants.crt
+    ) * reticulospinal / (1.0 + params["reticulospinal_upregulation"]) * FLEXOR_BIAS
+    reflex = state.reflex + (reflex_target - state.reflex) / params["spasticity_days"]
+    excitability = (
+        state.excitability
+        + (1.0 - state.excitability) / params["homeostasis_days"]
+        + params["stimulation_carryover"] * constants.stim_response * day_in.excitability_shift[:2]
+    )
+    ref = template.contra_activity_ref + 0.05
+    activity_other = jnp.stack([jnp.mean(r_d[:, 1]), jnp.mean(r_n[:, 0])])
+    ihi_target = params["ihi_strength"] * jnp.clip((activity_other + 0.05) / ref, 0.5, 2.0)
+    ihi = state.ihi + params["ihi_plasticity_rate"] * (ihi_target - state.ihi)
+
+    perf_p = jnp.mean(performance(a_d, _TARGET, _SELECT))
+    perf_n = jnp.mean(performance(a_n, _TARGET, _SELECT))
+    share = jnp.stack([jnp.minimum(2.0 * use, 1.0), jnp.minimum(2.0 * (1.0 - use), 1.0)])
+    q_value = state.q_value + params["use_value_rate"] * share * (
+        jnp.stack([perf_p, perf_n]) - state.q_value
+    )
+    new = PatientState(w, capacity, reticulospinal, reflex, ihi, excitability, q_value, use)
+    return new, use
+
+
+def advance(
+    state: PatientState,
+    constants: PatientConstants,
+    inputs: DayInput,
+    start: jnp.ndarray,
+    stop: jnp.ndarray,
+    template: Template,
+    params: dict[str, float],
+    with_stimulation: bool,
+) -> PatientState:
+    """Run one patient from day ``start`` up to (not including) day ``stop``.
+
+    ``inputs`` holds the whole protocol with a leading day axis (index = day since
+    onset); ``start`` and ``stop`` may be traced, so one compiled loop serves every
+    stretch between assessment days.
+    """
+
+    def body(d, s):
+        day_in = jax.tree.map(lambda x: x[d], inputs)
+        s, _ = daily_step(s, constants, day_in, template, params, with_stimulation)
+        return s
+
+    return jax.lax.fori_loop(start, stop, body, state)

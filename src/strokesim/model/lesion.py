@@ -1,0 +1,109 @@
+"""A stroke: from lesion descriptors to unit-level damage and patient traits.
+
+Lesion descriptors (per patient, all fractions in [0, 1]):
+
+- ``affected``: share of ipsilesional M1 units hit by the stroke (core + penumbra);
+- ``stunned_share``: share of the affected units that are stunned (penumbra,
+  diaschisis) rather than dead; stunned units return over weeks (DESIGN §3.8);
+- ``cst_load``: corticospinal tract lesion load, share of the *surviving* units
+  whose descending axons are cut;
+- ``premotor_damage``: share of premotor units dead.
+
+Each unit draws its fate from uniform numbers fixed by the patient's key, so a
+patient's lesion is nested: the units cut at load 0.4 are also cut at load 0.6.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+
+from strokesim.model.template import N_M1_UNITS, N_UNITS
+
+__all__ = ["LesionDescriptors", "PatientConstants", "patient_constants"]
+
+
+class LesionDescriptors(NamedTuple):
+    """Lesion and person descriptors of a batch of patients (each shape (B,))."""
+
+    affected: jnp.ndarray
+    stunned_share: jnp.ndarray
+    cst_load: jnp.ndarray
+    premotor_damage: jnp.ndarray
+    age: jnp.ndarray
+
+
+class PatientConstants(NamedTuple):
+    """What a stroke fixes for one patient (per patient; batch axis leading when batched)."""
+
+    alive: jnp.ndarray  # (U,) ipsilesional units not destroyed (0/1)
+    stunned: jnp.ndarray  # (U,) ipsilesional units stunned at onset (0/1)
+    cst: jnp.ndarray  # (U,) descending axon of ipsilesional unit intact (0/1)
+    crt: jnp.ndarray  # () ipsilesional corticoreticular projection surviving (fraction)
+    diaschisis: jnp.ndarray  # () acute drop of ipsilesional excitability (fraction)
+    stun_days: jnp.ndarray  # () time constant of stunned-unit return (day)
+    plasticity_factor: jnp.ndarray  # () age and individual plasticity multiplier
+    motor_noise: jnp.ndarray  # () individual motor noise SD (activation)
+    spasticity_susceptibility: jnp.ndarray  # () individual multiplier
+    stim_response: jnp.ndarray  # () individual response to brain stimulation
+    key: jnp.ndarray  # patient's PRNG key (raw uint32 data)
+
+
+def _lognormal(key: jax.Array, mean: float, cv: float) -> jnp.ndarray:
+    """A positive draw with the given mean and coefficient of variation."""
+    sigma2 = jnp.log1p(cv**2)
+    return mean * jnp.exp(jnp.sqrt(sigma2) * jax.random.normal(key) - 0.5 * sigma2)
+
+
+def _one_patient(
+    desc: LesionDescriptors, key: jax.Array, params: dict[str, float]
+) -> PatientConstants:
+    k_unit, k_cst, k_rec, k_pl, k_noise, k_sp, k_stim, k_crt = jax.random.split(key, 8)
+    u = jax.random.uniform(k_unit, (N_UNITS,))
+    v = jax.random.uniform(k_cst, (N_UNITS,))
+    is_m1 = jnp.arange(N_UNITS) < N_M1_UNITS
+    dead_frac = desc.affected * (1.0 - desc.stunned_share)
+    stun_frac = desc.affected * desc.stunned_share
+    alive = jnp.where(is_m1, u >= dead_frac, u >= desc.premotor_damage).astype(jnp.float32)
+    stunned = (is_m1 & (u >= dead_frac) & (u < dead_frac + stun_frac)).astype(jnp.float32)
+    cst = (v >= desc.cst_load).astype(jnp.float32)
+    # corticoreticular fibres run with the CST through the internal capsule (Schulz 2017);
+    # their loss follows the CST load with individual scatter.
+    crt = jnp.clip(1.0 - desc.cst_load * _lognormal(k_crt, 1.0, 0.25), 0.0, 1.0)
+    age_factor = jnp.clip(
+        1.0 - params["age_plasticity_slope"] * (desc.age - 60.0), 0.5, 1.25
+    )
+    return PatientConstants(
+        alive=alive,
+        stunned=stunned,
+        cst=cst,
+        crt=crt,
+        diaschisis=params["diaschisis_depth"] * desc.affected,
+        stun_days=_lognormal(k_rec, params["stun_recovery_days"], params["trait_cv_recovery_speed"]),
+        plasticity_factor=age_factor
+        * _lognormal(k_pl, 1.0, params["trait_cv_plasticity"]),
+        motor_noise=_lognormal(k_noise, params["motor_noise_sd"], params["trait_cv_motor_noise"]),
+        spasticity_susceptibility=_lognormal(k_sp, 1.0, params["trait_cv_spasticity"]),
+        stim_response=_lognormal(k_stim, 1.0, params["trait_cv_stimulation_response"]),
+        key=jax.random.key_data(key),
+    )
+
+
+def patient_constants(
+    desc: LesionDescriptors, keys: jax.Array, params: dict[str, float]
+) -> PatientConstants:
+    """Unit-level damage and traits for a batch of patients.
+
+    Parameters
+    ----------
+    desc
+        Lesion descriptors, each of shape (B,).
+    keys
+        One typed PRNG key per patient, shape (B,), derived from the root seed and
+        the patient id (never from batch position).
+    params
+        Model parameters (:func:`strokesim.model.parameters.model_parameters`).
+    """
+    return jax.vmap(_one_patient, in_axes=(0, 0, None))(desc, keys, params)

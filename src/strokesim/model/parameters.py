@@ -1,0 +1,296 @@
+"""The parameter registry: every number that enters the model's equations.
+
+Each :class:`Parameter` carries its value, unit, plausible range and source. Values
+fixed by the calibration script (``calibration/calibrate.py``) are stored in
+``calibrated.json`` beside this module together with the validation target that
+fixed them; they override the literature starting values listed here.
+
+The equations read parameters from the mapping returned by :func:`model_parameters`
+(a ``dict[str, float]`` that JAX treats as a pytree), never from literals.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from importlib import resources
+from types import MappingProxyType
+from typing import Mapping
+
+__all__ = ["REGISTRY", "Parameter", "model_parameters", "registry_rows"]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One model parameter.
+
+    Attributes
+    ----------
+    name
+        Identifier used in the equations.
+    value
+        Default value (literature value, or calibrated value when ``calibrated_by`` is set).
+    unit
+        Physical or model unit (``"day"``, ``"fraction"``, ``"1/trial"``, ...).
+    low, high
+        Plausible range; property tests sample inside it.
+    source
+        Paper, or the reasoning that fixes it.
+    description
+        What the parameter does, in one sentence.
+    calibrated_by
+        Validation target id(s) that fixed the value, or ``None`` for literature values.
+    """
+
+    name: str
+    value: float
+    unit: str
+    low: float
+    high: float
+    source: str
+    description: str
+    calibrated_by: str | None = None
+
+
+_LITERATURE: tuple[Parameter, ...] = (
+    # --- descending pathways -------------------------------------------------------
+    Parameter("uncrossed_share", 0.10, "fraction", 0.05, 0.2,
+              "Nathan, Smith & Deacon 1990 Brain 113:303 (8–15% of CST fibres uncrossed); "
+              "DESIGN §3.2 'about a tenth'",
+              "Strength of uncrossed corticospinal output relative to crossed output."),
+    Parameter("reticulospinal_share", 0.03, "fraction", 0.01, 0.1,
+              "Baker 2011 J Physiol 589:5603 (reticulospinal inputs to arm and hand motoneurons "
+              "in primates; weaker than CST)",
+              "Healthy cortico-reticulospinal contribution to muscle drive."),
+    Parameter("premotor_output_scale", 0.3, "fraction", 0.1, 0.5,
+              "Dum & Strick 1991 J Neurosci 11:667 (premotor areas give ~1/3 of CST, weaker "
+              "monosynaptic output)",
+              "Corticospinal output of premotor units relative to M1 units."),
+    Parameter("ipsilateral_recruitment", 0.2, "fraction", 0.05, 0.4,
+              "Ward et al. 2003 Brain 126:2476 (ipsilateral M1 activation during unimanual "
+              "grip in controls, ~20% of contralateral)",
+              "Drive of the ipsilateral hemisphere during a unimanual task, relative to contralateral."),
+    Parameter("effort_recruitment", 0.8, "fraction", 0.0, 2.0,
+              "Ward et al. 2003 Brain 126:2476 and 126:1430 (contralesional over-activation "
+              "scales with impairment and effort)",
+              "Extra ipsilateral (contralesional) recruitment per unit of expected failure."),
+    Parameter("ihi_strength", 0.8, "1", 0.2, 1.5,
+              "Ferbert et al. 1992 J Physiol 453:525 (IHI: conditioned MEP 30–50% of test); "
+              "Murase et al. 2004 Ann Neurol 55:400",
+              "Transcallosal inhibition per unit of the other hemisphere's mean activity."),
+    Parameter("activity_ceiling", 4.0, "a.u.", 2.0, 8.0,
+              "Saturating firing-rate nonlinearity; value keeps the healthy range near-linear",
+              "Soft ceiling of cortical unit activity."),
+    Parameter("motor_noise_sd", 0.03, "activation", 0.0, 0.08,
+              "Harris & Wolpert 1998 Nature 394:780 (signal-dependent motor noise, few %)",
+              "Standard deviation of cortical noise added to each unit's drive on an attempt."),
+    # --- lesion and spontaneous recovery --------------------------------------------
+    Parameter("stunned_share_mean", 0.70, "fraction", 0.4, 0.9,
+              "Penumbra/diaschisis share of affected M1 units; DESIGN §3.8; Prabhakaran 2008",
+              "Mean share of lesion-affected ipsilesional units that are stunned rather than dead."),
+    Parameter("stunned_share_concentration", 12.0, "1", 3.0, 40.0,
+              "Spread of recovery ratios among fitters (Winters 2015: fitters 78% ± ~15%)",
+              "Beta-distribution concentration of the stunned share across patients."),
+    Parameter("stun_recovery_days", 14.0, "day", 5.0, 40.0,
+              "Carrera & Tononi 2014 Brain 137:2408 (diaschisis resolves over weeks); "
+              "Nakayama 1994 (mild plateau by ~6 weeks)",
+              "Time constant of the return of stunned units."),
+    Parameter("diaschisis_depth", 0.25, "fraction", 0.0, 0.5,
+              "Acute depression of ipsilesional excitability; Traversa 1997; Carrera & Tononi 2014",
+              "Maximal acute drop of ipsilesional excitability (scaled by lesion size)."),
+    Parameter("diaschisis_days", 10.0, "day", 3.0, 30.0,
+              "Carrera & Tononi 2014 Brain (days to weeks)",
+              "Time constant of diaschisis resolution."),
+    # --- plasticity ----------------------------------------------------------------
+    Parameter("plasticity_peak", 3.0, "× chronic", 1.0, 6.0,
+              "Biernaskie et al. 2004 J Neurosci 24:1245 (rehabilitation at day 5 >> day 30); "
+              "Dromerick 2021 PNAS (CPASS)",
+              "Plasticity gain in the first days after onset relative to the chronic floor."),
+    Parameter("plasticity_decay_days", 50.0, "day", 15.0, 120.0,
+              "Zeiler & Krakauer 2013 Curr Opin Neurol (sensitive period of weeks–months); "
+              "Dromerick 2021 (day 60–90 effective, later not)",
+              "Time constant with which plasticity decays from its peak to the chronic floor."),
+    Parameter("plasticity_floor", 1.0, "1", 0.5, 1.0,
+              "Reference level (chronic = healthy adult plasticity); Ward 2019 JNNP (chronic gains)",
+              "Chronic plasticity gain (reference unit)."),
+    Parameter("age_plasticity_slope", 0.008, "1/year", 0.0, 0.02,
+              "Modest age effect on recovery (Nakayama 1994; Stinear 2017 PREP2 age term)",
+              "Relative loss of plasticity per year of age above 60."),
+    Parameter("learning_rate", 0.0006, "1/trial", 0.0001, 0.003,
+              "Calibrated so 90 h of chronic training gives Ward 2019 gains",
+              "Error-based learning step per effective trial at plasticity gain 1."),
+    Parameter("trials_saturation", 400.0, "trial/day", 50.0, 2000.0,
+              "Diminishing returns of daily dose (Lang et al. 2016 JAMA Neurol; Ward 2019)",
+              "Effective trials per day saturate as S·(1 − exp(−n/S))."),
+    Parameter("hebbian_rate", 0.00005, "1/trial", 0.0, 0.0005,
+              "Use-dependent plasticity (Classen 1998 J Neurophysiol; Bütefisch 2000)",
+              "Rate at which active units' input tuning moves toward practised tasks."),
+    Parameter("forgetting_rate", 0.002, "1/day", 0.0, 0.02,
+              "Use-it-or-lose-it decay of learned changes (Han 2008 PLoS Comput Biol)",
+              "Daily decay of learned weight changes toward the template without practice."),
+    Parameter("capacity_initial", 1.3, "× template", 1.0, 2.0,
+              "Synaptic resource ceiling of one corticospinal unit (bounded compensation)",
+              "Maximal output weight of a unit relative to its healthy value, before sprouting."),
+    Parameter("capacity_max", 2.0, "× template", 1.2, 4.0,
+              "Carmichael 2003 (axonal sprouting after stroke is bounded)",
+              "Ceiling reached by sprouting."),
+    Parameter("sprouting_rate", 0.01, "1/day", 0.0, 0.05,
+              "Carmichael 2006 Ann Neurol 59:735 (sprouting over weeks, gated by plasticity)",
+              "Rate of capacity growth per day at plasticity gain 1."),
+    Parameter("reticulospinal_upregulation", 2.0, "× healthy", 0.0, 4.0,
+              "Zaaimi et al. 2012 Brain 135:2277 (reticulospinal up-regulation after CST lesion); "
+              "McPherson 2018 (flexion synergy)",
+              "Extra reticulospinal gain per unit fraction of lost corticospinal drive."),
+    Parameter("reticulospinal_days", 30.0, "day", 7.0, 90.0,
+              "Zaaimi 2012 (weeks to months)",
+              "Time constant of reticulospinal up-regulation."),
+    Parameter("homeostasis_days", 7.0, "day", 1.0, 30.0,
+              "Turrigiano 2008 Cell (homeostatic scaling over days)",
+              "Time constant with which excitability relaxes to its set point."),
+    Parameter("ihi_plasticity_rate", 0.02, "1/day", 0.0, 0.1,
+              "Murase 2004 (abnormal IHI from contralesional M1 grows with its use)",
+              "Rate at which inhibition onto a hemisphere follows the other hemisphere's activity."),
+    # --- spasticity ----------------------------------------------------------------
+    Parameter("spasticity_gain", 3.0, "× normal", 0.0, 8.0,
+              "Li & Francisco 2015 Front Neurol (reticulospinal hyperexcitability); calibrated "
+              "against V10",
+              "Stretch-reflex gain rise per unit of lost corticoreticular control."),
+    Parameter("spasticity_days", 40.0, "day", 10.0, 120.0,
+              "Wissel 2010 J Neurol (onset over weeks, most within 3 months)",
+              "Time constant of stretch-reflex gain change."),
+    Parameter("reflex_coactivation", 0.25, "1", 0.0, 1.0,
+              "Stretch-reflex co-activation of antagonists (Levin 2000; Bhadane 2015)",
+              "Antagonist co-activation per unit of excess stretch-reflex gain."),
+    Parameter("acute_areflexia_days", 5.0, "day", 1.0, 21.0,
+              "Acute flaccid stage (Brunnstrom 1970; Twitchell 1951)",
+              "Time constant with which reflexes return after a severe acute lesion."),
+    # --- arm use --------------------------------------------------------------------
+    Parameter("daily_life_actions", 300.0, "trial/day", 50.0, 2000.0,
+              "Order of magnitude of purposeful arm movements per day (Bailey & Lang 2014 "
+              "Neurorehabil Neural Repair; accelerometry); not all are practice",
+              "Daily-life arm actions that act as practice for the arm that performs them."),
+    Parameter("daily_life_learning_weight", 0.3, "1", 0.0, 1.0,
+              "Daily-life actions are less error-rich than therapy trials (Krakauer 2006)",
+              "Learning weight of a daily-life action relative to a therapy trial."),
+    Parameter("use_choice_temperature", 4.0, "1", 1.0, 20.0,
+              "Han et al. 2008 PLoS Comput Biol (softmax arm choice)",
+              "Inverse temperature of the softmax that shares daily tasks between arms."),
+    Parameter("use_value_rate", 0.15, "1/day", 0.01, 0.5,
+              "Han 2008 (action values learned from success)",
+              "Learning rate of arm action values from performed attempts."),
+    Parameter("effort_cost", 0.2, "1", 0.0, 1.0,
+              "Effort discounting of the weaker arm (Han 2008; Schweighofer 2009)",
+              "Cost of using an arm per unit of expected failure."),
+    # --- between-patient variability -------------------------------------------------
+    Parameter("trait_cv_recovery_speed", 0.3, "CV", 0.0, 0.6,
+              "Spread of recovery time courses (van der Vliet 2020 Ann Neurol: time constants "
+              "vary several-fold between patients)",
+              "Coefficient of variation of the stunned-unit recovery time constant."),
+    Parameter("trait_cv_plasticity", 0.25, "CV", 0.0, 0.5,
+              "Inter-individual variability of motor learning (Stewart 2017; genetics e.g. BDNF "
+              "Val66Met, Kleim 2006)",
+              "Coefficient of variation of the individual plasticity factor."),
+    Parameter("trait_cv_spasticity", 0.8, "CV", 0.0, 1.5,
+              "Spasticity develops in only a subset of comparable patients (Wissel 2010; "
+              "Lundström 2010)",
+              "Coefficient of variation of the individual spasticity susceptibility."),
+    Parameter("trait_cv_stimulation_response", 0.6, "CV", 0.0, 1.0,
+              "About half respond to NIBS as expected (Ridding & Ziemann 2010 J Physiol; "
+              "Hamada 2013 Cereb Cortex)",
+              "Coefficient of variation of the individual response to brain stimulation."),
+    Parameter("trait_cv_motor_noise", 0.3, "CV", 0.0, 0.6,
+              "Variability of healthy dexterity (Maenza 2020 controls)",
+              "Coefficient of variation of individual motor noise."),
+    Parameter("stimulation_carryover", 0.05, "1/session", 0.0, 0.3,
+              "Cumulative after-effects of repeated sessions (Maeda 2000 Clin Neurophysiol; "
+              "Fitzgerald 2006)",
+              "Share of a session's excitability shift that persists to the next day."),
+    # --- assessment -----------------------------------------------------------------
+    Parameter("item_partial_threshold", 0.30, "performance", 0.1, 0.5,
+              "FMA-UE scoring: 1 = partial performance (Gladstone 2002)",
+              "Performance above which an FMA-UE item scores 1."),
+    Parameter("item_full_threshold", 0.80, "performance", 0.6, 0.95,
+              "FMA-UE scoring: 2 = complete performance (Gladstone 2002)",
+              "Performance above which an FMA-UE item scores 2."),
+    Parameter("rater_noise_sd", 0.04, "performance", 0.0, 0.1,
+              "FMA-UE inter-rater ICC ≈ 0.96–0.99 (Sanford 1993 Phys Ther; Hernández 2019)",
+              "SD of a rater's noise on an item's perceived performance."),
+    Parameter("mep_threshold_mv", 0.05, "mV", 0.02, 0.1,
+              "MEP present: ≥ 50 µV peak-to-peak (Stinear 2017; Rossini 2015 IFCN)",
+              "Amplitude above which an MEP is present."),
+    Parameter("mep_volley_threshold", 0.35, "fraction", 0.1, 0.6,
+              "Single-pulse TMS needs a synchronous descending volley from enough fibres to fire "
+              "spinal motoneurons (Rossini 2015 IFCN; Stinear 2007 Brain: MEP− with FA "
+              "asymmetry ≥ 0.25); calibrated against V2/V5",
+              "Share of the healthy corticospinal volley to a hand muscle below which no MEP appears."),
+    Parameter("mep_max_mv", 4.0, "mV", 1.0, 8.0,
+              "Healthy first dorsal interosseus MEP at high intensity (Rossini 2015)",
+              "MEP amplitude of an intact system at maximal stimulator output."),
+    Parameter("mas_grade_step", 0.35, "× normal reflex gain", 0.15, 0.6,
+              "Maps stretch-reflex gain to Modified Ashworth grades (Bohannon & Smith 1987 Phys "
+              "Ther); calibrated against V10",
+              "Excess reflex gain per Modified Ashworth grade step (0, 1, 1+, 2, 3, 4)."),
+    Parameter("grip_healthy_kg", 35.0, "kg", 20.0, 50.0,
+              "Bohannon 2006 Physiotherapy (grip norms age 60–79 ~ 25–40 kg)",
+              "Grip strength of a healthy older adult."),
+)
+
+
+def _load_calibrated() -> dict[str, dict[str, object]]:
+    try:
+        text = resources.files("strokesim.model").joinpath("calibrated.json").read_text()
+    except FileNotFoundError:
+        return {}
+    return json.loads(text)["parameters"]
+
+
+def _build_registry() -> Mapping[str, Parameter]:
+    params = {p.name: p for p in _LITERATURE}
+    for name, entry in _load_calibrated().items():
+        if name not in params:
+            raise KeyError(f"calibrated.json names unknown parameter {name!r}")
+        params[name] = replace(
+            params[name], value=float(entry["value"]), calibrated_by=str(entry["target"])
+        )
+    return MappingProxyType(params)
+
+
+#: The registry, by parameter name (read-only).
+REGISTRY: Mapping[str, Parameter] = _build_registry()
+
+
+def model_parameters(**overrides: float) -> dict[str, float]:
+    """Parameter values for the equations, with optional overrides.
+
+    Parameters
+    ----------
+    **overrides
+        ``name=value`` pairs replacing registry values (e.g. in sensitivity analysis).
+
+    Returns
+    -------
+    dict
+        ``{name: value}``; a JAX pytree of scalars.
+    """
+    unknown = set(overrides) - set(REGISTRY)
+    if unknown:
+        raise KeyError(f"unknown parameter(s): {sorted(unknown)}")
+    values = {name: p.value for name, p in REGISTRY.items()}
+    values.update({k: float(v) for k, v in overrides.items()})
+    return values
+
+
+def registry_rows() -> list[dict[str, object]]:
+    """The registry as a list of rows for tables and documentation."""
+    return [
+        {
+            "name": p.name,
+            "value": p.value,
+            "unit": p.unit,
+            "range": f"{p.low:g}–{p.high:g}",
+            "description": p.description,
+            "source": p.source,
+            "calibrated_by": p.calibrated_by or "",
+        }
+        for p in REGISTRY.values()
+    ]

@@ -1,0 +1,93 @@
+"""The dynamic state of a virtual patient and the time courses fixed at onset."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import jax.numpy as jnp
+
+from strokesim.model.anatomy import MUSCLES
+from strokesim.model.lesion import PatientConstants
+from strokesim.model.network import Weights
+from strokesim.model.template import N_M1_UNITS, N_UNITS, Template
+
+__all__ = [
+    "FLEXOR_BIAS",
+    "PatientState",
+    "availability",
+    "descending_survival",
+    "initial_state",
+    "plasticity_gain",
+    "reflex_excess",
+]
+
+#: Spasticity affects flexors (and adductors) more than extensors (Brunnstrom 1970;
+#: Wissel 2010: elbow, wrist and finger flexors most often).
+FLEXOR_BIAS = jnp.array([0.3, 0.3, 0.3, 0.8, 1.0, 0.4, 0.3, 1.0, 0.3, 1.0])
+assert FLEXOR_BIAS.shape == (len(MUSCLES),)
+
+
+class PatientState(NamedTuple):
+    """Everything that changes from day to day (per patient)."""
+
+    weights: Weights
+    capacity: jnp.ndarray  # (2, U) output ceiling per unit, × template
+    reticulospinal: jnp.ndarray  # () reticulospinal gain onto the paretic limb (1 healthy)
+    reflex: jnp.ndarray  # (M,) stretch-reflex gain of the paretic pools (1 normal)
+    ihi: jnp.ndarray  # (2,) transcallosal inhibition onto [ipsi, contra]
+    excitability: jnp.ndarray  # (2,) excitability set by homeostasis and stimulation
+    q_value: jnp.ndarray  # (2,) expected success of [paretic, non-paretic] arm
+    use: jnp.ndarray  # () paretic share of daily-life actions on the last day
+
+
+def initial_state(template: Template, params: dict[str, float]) -> PatientState:
+    """The state at onset (day 0): healthy weights, healthy set points, full confidence."""
+    return PatientState(
+        weights=template.weights,
+        capacity=jnp.full((2, N_UNITS), params["capacity_initial"]),
+        reticulospinal=jnp.asarray(1.0),
+        reflex=jnp.ones(len(MUSCLES)),
+        ihi=jnp.full((2,), params["ihi_strength"]),
+        excitability=jnp.ones(2),
+        q_value=jnp.ones(2),
+        use=jnp.asarray(0.5),
+    )
+
+
+def availability(constants: PatientConstants, day: jnp.ndarray) -> jnp.ndarray:
+    """Share of each unit able to fire, (2, U): dead 0, stunned returning, contralesional 1.
+
+    Stunned units return with time constant ``stun_days`` (spontaneous biological
+    recovery, independent of training).
+    """
+    stun = constants.stunned * jnp.exp(-day / constants.stun_days)
+    ipsi = constants.alive * (1.0 - stun)
+    return jnp.stack([ipsi, jnp.ones_like(ipsi)])
+
+
+def descending_survival(constants: PatientConstants) -> jnp.ndarray:
+    """Corticospinal axon survival of each unit, (2, U)."""
+    return jnp.stack([constants.cst, jnp.ones_like(constants.cst)])
+
+
+def structural_cst_loss(constants: PatientConstants) -> jnp.ndarray:
+    """Share of M1 corticospinal output lost for good (dead units or cut axons)."""
+    m1 = slice(0, N_M1_UNITS)
+    return 1.0 - jnp.mean(constants.alive[m1] * constants.cst[m1])
+
+
+def plasticity_gain(
+    constants: PatientConstants, day: jnp.ndarray, params: dict[str, float]
+) -> jnp.ndarray:
+    """P(t): high early after onset, decaying to the chronic floor; × age/individual factor."""
+    floor = params["plasticity_floor"]
+    early = (params["plasticity_peak"] - floor) * jnp.exp(-day / params["plasticity_decay_days"])
+    return constants.plasticity_factor * (floor + early)
+
+
+def reflex_excess(
+    state: PatientState, constants: PatientConstants, day: jnp.ndarray, params: dict[str, float]
+) -> jnp.ndarray:
+    """Stretch-reflex gain above normal, (M,); negative in the acute flaccid stage."""
+    areflexia = (1.0 - constants.crt) * jnp.exp(-day / params["acute_areflexia_days"])
+    return state.reflex - 1.0 - areflexia

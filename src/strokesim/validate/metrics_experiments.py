@@ -1,0 +1,383 @@
+"""Validation metrics on virtual experiments: therapies given to counterfactual twins (V6–V9, V12).
+
+Each function takes per-patient arrays from the arms of an experiment (the same
+virtual patients in every arm, in the same order) and returns a
+:class:`~strokesim.validate.metrics_core.TargetResult` checked against
+:data:`~strokesim.validate.metrics_core.TARGETS`. Paired differences therefore
+have exactly one value per patient.
+
+Sources
+-------
+See :data:`~strokesim.validate.metrics_core.TARGETS` for the finding and the
+literature behind each target.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from strokesim.validate.metrics_core import (
+    TargetResult,
+    as_vector,
+    make_result,
+    same_length,
+)
+from strokesim.validate.metrics_targets import LEAPS_MILD_MIN_FMA, LEAPS_SEVERE_MAX_FMA
+from strokesim.validate.stats import bootstrap_ci, mean_ci, ols_slope, paired_mean_difference
+
+__all__ = [
+    "chronic_intensive",
+    "contralesional_inhibition",
+    "learned_non_use",
+    "task_specificity",
+    "training_timing",
+]
+
+
+def contralesional_inhibition(
+    fma0: ArrayLike,
+    delta_fma_active: ArrayLike,
+    delta_fma_sham: ArrayLike,
+    *,
+    n_boot: int = 1000,
+    seed: int | np.random.Generator = 0,
+    alpha: float = 0.05,
+) -> TargetResult:
+    """V6: inhibiting contralesional M1 helps mild patients and harms severe ones.
+
+    Parameters
+    ----------
+    fma0
+        FMA-UE at day 3 (points, 0–66).
+    delta_fma_active
+        ΔFMA (day 14 → day 90, points) of the twin given 1 Hz rTMS to
+        contralesional M1 before each training session.
+    delta_fma_sham
+        ΔFMA of the twin given sham stimulation and the same training.
+    n_boot, seed, alpha
+        Bootstrap replicates (for the crossover), seed and 1 − confidence level.
+
+    Returns
+    -------
+    TargetResult
+        Paired difference active − sham per LEAPS band: ``mild_mean_difference``
+        (FMA0 ≥ 43), ``moderate_mean_difference`` (29–42),
+        ``severe_mean_difference`` (≤ 28), with t intervals;
+        ``mild_mean_difference_ci_low``; ``slope_on_fma0``: OLS slope of the
+        difference on FMA0 (the chosen reading of "benefit rises with FMA0");
+        ``crossover_fma0``: FMA0 where that line crosses 0 (bootstrap interval);
+        ``bands_ordered``: 1 if mild > moderate > severe else 0 (informational).
+
+    Raises
+    ------
+    ValueError
+        If the arrays differ in length or are not 1-D and finite.
+
+    Notes
+    -----
+    Di Pino 2014 Nat Rev Neurol (bimodal balance–recovery model); Bradnam 2012
+    Cereb Cortex; the crossover is expected near FMA-UE 40–46.
+    """
+    start = as_vector("fma0", fma0)
+    active = as_vector("delta_fma_active", delta_fma_active)
+    sham = as_vector("delta_fma_sham", delta_fma_sham)
+    same_length(fma0=start, delta_fma_active=active, delta_fma_sham=sham)
+    difference = active - sham
+    bands = {
+        "mild": start >= LEAPS_MILD_MIN_FMA,
+        "moderate": (start > LEAPS_SEVERE_MAX_FMA) & (start < LEAPS_MILD_MIN_FMA),
+        "severe": start <= LEAPS_SEVERE_MAX_FMA,
+    }
+    by_band = {
+        name: paired_mean_difference(active[members], sham[members], alpha=alpha)
+        for name, members in bands.items()
+    }
+    fit = ols_slope(start, difference, alpha=alpha)
+
+    def crossover(x: NDArray[np.float64], y: NDArray[np.float64]) -> float:
+        return ols_slope(x, y).x_intercept
+
+    means = [by_band[name].mean for name in ("mild", "moderate", "severe")]
+    return make_result(
+        "V6",
+        {
+            **{f"{name}_mean_difference": estimate.mean for name, estimate in by_band.items()},
+            "mild_mean_difference_ci_low": by_band["mild"].ci.low,
+            "slope_on_fma0": fit.slope,
+            "crossover_fma0": fit.x_intercept,
+            "bands_ordered": float(means[0] > means[1] > means[2]),
+            **{f"n_{name}": float(estimate.n) for name, estimate in by_band.items()},
+        },
+        {
+            **{f"{name}_mean_difference": estimate.ci for name, estimate in by_band.items()},
+            "slope_on_fma0": fit.slope_ci,
+            "crossover_fma0": bootstrap_ci(
+                crossover, (start, difference), n_boot=n_boot, seed=seed, alpha=alpha
+            ),
+        },
+        "paired ΔFMA difference (rTMS − sham) by FMA0 band; "
+        f"line: {fit.slope:.3f}·FMA0 + {fit.intercept:.2f}, zero at FMA0 {fit.x_intercept:.1f}",
+    )
+
+
+def learned_non_use(
+    function_end: ArrayLike,
+    use_end: ArrayLike,
+    use_12mo: ArrayLike,
+    *,
+    n_boot: int = 1000,
+    seed: int | np.random.Generator = 0,
+    alpha: float = 0.05,
+) -> TargetResult:
+    """V7: after constraint-induced therapy, use rises above a function threshold.
+
+    Parameters
+    ----------
+    function_end
+        Arm function at the end of therapy (e.g. FMA-UE points or ARAT).
+    use_end
+        Paretic-arm use at the end of therapy (fraction of daily arm actions).
+    use_12mo
+        Paretic-arm use 12 months later (same unit).
+    n_boot, seed, alpha
+        Bootstrap replicates (for the threshold), seed and 1 − confidence level.
+
+    Returns
+    -------
+    TargetResult
+        Δuse = use_12mo − use_end. ``slope``: OLS slope of Δuse on function;
+        ``threshold``: function where that line crosses 0 (bootstrap interval);
+        ``threshold_position``: (threshold − min)/(max − min) of the cohort's
+        function, inside (0, 1) when the threshold is inside the range;
+        ``top_tertile_mean_change`` and ``bottom_tertile_mean_change``: mean Δuse
+        in the third of patients with the highest / lowest function (t intervals).
+
+    Raises
+    ------
+    ValueError
+        If the arrays differ in length or are not 1-D and finite.
+
+    Notes
+    -----
+    Han 2008 PLoS Comput Biol; Schweighofer 2009 Phys Ther (EXCITE trial data).
+    """
+    function = as_vector("function_end", function_end)
+    end = as_vector("use_end", use_end)
+    later = as_vector("use_12mo", use_12mo)
+    n = same_length(function_end=function, use_end=end, use_12mo=later)
+    change = later - end
+    fit = ols_slope(function, change, alpha=alpha)
+    span = float(function.max() - function.min()) if n else 0.0
+    position = (fit.x_intercept - float(function.min())) / span if span > 0 else float("nan")
+    order = np.argsort(function, kind="stable")
+    third = n // 3
+    bottom = mean_ci(change[order[:third]], alpha=alpha)
+    top = mean_ci(change[order[n - third :]], alpha=alpha)
+
+    def threshold(x: NDArray[np.float64], y: NDArray[np.float64]) -> float:
+        return ols_slope(x, y).x_intercept
+
+    return make_result(
+        "V7",
+        {
+            "slope": fit.slope,
+            "top_tertile_mean_change": top.mean,
+            "bottom_tertile_mean_change": bottom.mean,
+            "threshold_position": position,
+            "threshold": fit.x_intercept,
+            "n": float(n),
+        },
+        {
+            "slope": fit.slope_ci,
+            "top_tertile_mean_change": top.ci,
+            "bottom_tertile_mean_change": bottom.ci,
+            "threshold": bootstrap_ci(
+                threshold, (function, change), n_boot=n_boot, seed=seed, alpha=alpha
+            ),
+        },
+        f"{n} patients; Δuse = use(12 months later) − use(end of therapy); "
+        f"function range {function.min():.3g}–{function.max():.3g}"
+        if n
+        else "no patients",
+    )
+
+
+def training_timing(
+    effect_early: ArrayLike,
+    effect_late: ArrayLike,
+    *,
+    n_boot: int = 1000,
+    seed: int | np.random.Generator = 0,
+    alpha: float = 0.05,
+) -> TargetResult:
+    """V8: the same extra training helps more early than late after stroke.
+
+    Parameters
+    ----------
+    effect_early
+        Per patient: ΔFMA (points) of the twin given +20 h of training from day 60
+        minus that of the no-extra twin, at the end of training.
+    effect_late
+        The same for training started at day 200 or later; same patients, same
+        order (counterfactual twins).
+    n_boot, seed, alpha
+        Bootstrap replicates (for the ratio), seed and 1 − confidence level.
+
+    Returns
+    -------
+    TargetResult
+        ``early_effect`` and ``late_effect``: means (t intervals);
+        ``late_to_early_ratio``: mean late / mean early (paired bootstrap).
+
+    Raises
+    ------
+    ValueError
+        If the arrays differ in length or are not 1-D and finite.
+
+    Notes
+    -----
+    Dromerick 2021 PNAS (CPASS); Zeiler & Krakauer 2013 Curr Opin Neurol.
+    """
+    early = as_vector("effect_early", effect_early)
+    late = as_vector("effect_late", effect_late)
+    same_length(effect_early=early, effect_late=late)
+    early_estimate, late_estimate = mean_ci(early, alpha=alpha), mean_ci(late, alpha=alpha)
+
+    def ratio(first: NDArray[np.float64], second: NDArray[np.float64]) -> float:
+        return _ratio(float(second.mean()), float(first.mean()))
+
+    return make_result(
+        "V8",
+        {
+            "early_effect": early_estimate.mean,
+            "late_effect": late_estimate.mean,
+            "late_to_early_ratio": _ratio(late_estimate.mean, early_estimate.mean),
+        },
+        {
+            "early_effect": early_estimate.ci,
+            "late_effect": late_estimate.ci,
+            "late_to_early_ratio": bootstrap_ci(
+                ratio, (early, late), n_boot=n_boot, seed=seed, alpha=alpha
+            ),
+        },
+        f"{early.size} twin pairs; effect = ΔFMA(extra training) − ΔFMA(no extra)",
+    )
+
+
+def chronic_intensive(
+    fma_pre: ArrayLike,
+    fma_end: ArrayLike,
+    fma_6mo: ArrayLike,
+    *,
+    n_boot: int = 1000,
+    seed: int | np.random.Generator = 0,
+    alpha: float = 0.05,
+) -> TargetResult:
+    """V9: intensive therapy helps chronic patients, and the gain is retained.
+
+    Parameters
+    ----------
+    fma_pre
+        FMA-UE (points) before 90 h of therapy over 3 weeks.
+    fma_end
+        FMA-UE at the end of therapy.
+    fma_6mo
+        FMA-UE 6 months after the end of therapy.
+    n_boot, seed, alpha
+        Bootstrap replicates (for the retention), seed and 1 − confidence level.
+
+    Returns
+    -------
+    TargetResult
+        ``mean_gain_end`` and ``mean_gain_6mo`` (t intervals); ``retention``:
+        mean gain at 6 months / mean gain at end (bootstrap interval).
+
+    Raises
+    ------
+    ValueError
+        If the arrays differ in length or are not 1-D and finite.
+
+    Notes
+    -----
+    Ward 2019 J Neurol Neurosurg Psychiatry: FM-UL 26 → 34 (end) → 37 (6 months).
+    """
+    pre = as_vector("fma_pre", fma_pre)
+    end = as_vector("fma_end", fma_end)
+    later = as_vector("fma_6mo", fma_6mo)
+    same_length(fma_pre=pre, fma_end=end, fma_6mo=later)
+    gain_end = mean_ci(end - pre, alpha=alpha)
+    gain_later = mean_ci(later - pre, alpha=alpha)
+
+    def retention(
+        before: NDArray[np.float64], after: NDArray[np.float64], follow_up: NDArray[np.float64]
+    ) -> float:
+        return _ratio(float((follow_up - before).mean()), float((after - before).mean()))
+
+    return make_result(
+        "V9",
+        {
+            "mean_gain_end": gain_end.mean,
+            "retention": _ratio(gain_later.mean, gain_end.mean),
+            "mean_gain_6mo": gain_later.mean,
+        },
+        {
+            "mean_gain_end": gain_end.ci,
+            "mean_gain_6mo": gain_later.ci,
+            "retention": bootstrap_ci(
+                retention, (pre, end, later), n_boot=n_boot, seed=seed, alpha=alpha
+            ),
+        },
+        f"{pre.size} chronic patients; gains relative to FMA-UE before therapy",
+    )
+
+
+def task_specificity(
+    gain_trained_family: ArrayLike,
+    gain_untrained_family: ArrayLike,
+    *,
+    alpha: float = 0.05,
+) -> TargetResult:
+    """V12: practice improves the trained task family more than an untrained one.
+
+    Parameters
+    ----------
+    gain_trained_family
+        Per patient: gain on the task family that was practised (e.g. distal
+        grasp), in that family's score units.
+    gain_untrained_family
+        Gain of the same patient on a family that was not practised (e.g.
+        proximal reaching), same units and order.
+    alpha
+        1 − confidence level.
+
+    Returns
+    -------
+    TargetResult
+        ``mean_difference``: mean paired difference trained − untrained (t
+        interval) and ``mean_difference_ci_low``; plus both mean gains.
+
+    Raises
+    ------
+    ValueError
+        If the arrays differ in length or are not 1-D and finite.
+    """
+    trained = as_vector("gain_trained_family", gain_trained_family)
+    untrained = as_vector("gain_untrained_family", gain_untrained_family)
+    same_length(gain_trained_family=trained, gain_untrained_family=untrained)
+    difference = paired_mean_difference(trained, untrained, alpha=alpha)
+    return make_result(
+        "V12",
+        {
+            "mean_difference": difference.mean,
+            "mean_difference_ci_low": difference.ci.low,
+            "mean_gain_trained": float(trained.mean()) if trained.size else float("nan"),
+            "mean_gain_untrained": float(untrained.mean()) if untrained.size else float("nan"),
+        },
+        {"mean_difference": difference.ci},
+        f"{difference.n} patients; difference = gain(trained family) − gain(untrained family)",
+    )
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator != 0 else float("nan")

@@ -1,0 +1,161 @@
+"""Report figures render on a synthetic dataset, with readable, labelled axes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pytest
+import xarray as xr
+from matplotlib.figure import Figure
+
+from strokesim.errors import UserInputError
+from strokesim.report import (
+    PANEL_VARIABLES,
+    SCALES,
+    cortical_activity,
+    figure_png,
+    recovery_curves,
+    save_figure,
+    scale_panel,
+)
+from strokesim.report._demo_data import synthetic_dataset
+
+
+@pytest.fixture(scope="module")
+def dataset() -> xr.Dataset:
+    return synthetic_dataset(n_patients=4, seed=1)
+
+
+def _render(figure: Figure) -> bytes:
+    png = figure_png(figure)
+    assert png.startswith(b"\x89PNG")
+    return png
+
+
+def _smallest_font(figure: Figure) -> float:
+    figure.canvas.draw()
+    sizes = [
+        text.get_fontsize() for text in figure.findobj(matplotlib.text.Text) if text.get_text()
+    ]
+    return min(sizes)
+
+
+def test_synthetic_dataset_follows_the_contract(dataset: xr.Dataset) -> None:
+    assert dict(dataset.sizes) == {
+        "patient": 4,
+        "day": 8,
+        "fma_item": 33,
+        "arat_item": 19,
+        "muscle": 10,
+        "hemisphere": 2,
+    }
+    assert int(dataset.fma_ue.min()) >= 0 and int(dataset.fma_ue.max()) <= 66
+    np.testing.assert_array_equal(dataset.fma_ue, dataset.fma_items.sum("fma_item"))
+    assert (
+        float(dataset.laterality_index.min()) >= -1 and float(dataset.laterality_index.max()) <= 1
+    )
+    assert set(np.unique(dataset.mas_elbow.values)) <= {0, 1, 1.5, 2, 3, 4}
+    no_mep = ~dataset.mep_present
+    assert bool(np.isnan(dataset.rmt_percent.where(no_mep, np.nan)).all())
+
+
+def test_recovery_curves_one_line_per_patient(dataset: xr.Dataset) -> None:
+    figure = recovery_curves(dataset)
+    (axes,) = figure.axes
+    assert len(axes.get_lines()) == 4
+    assert axes.get_xlabel() == "Days since stroke onset"
+    assert axes.get_ylabel() == SCALES["fma_ue"].axis_label
+    low, high = axes.get_ylim()
+    assert low <= 0 and 66 <= high < 70
+    assert [text.get_text() for text in axes.get_legend().get_texts()] == list(
+        dataset.patient.values
+    )
+    assert _smallest_font(figure) >= 9
+    _render(figure)
+
+
+@pytest.mark.parametrize("group", ["affected_side", ["a", "b", "a", "b"]])
+def test_recovery_curves_by_group(dataset: xr.Dataset, group: str | list[str]) -> None:
+    figure = recovery_curves(dataset, "arat", group=group)
+    (axes,) = figure.axes
+    n_groups = len(set(dataset.affected_side.values)) if isinstance(group, str) else 2
+    assert len(axes.get_lines()) == n_groups
+    assert len(axes.collections) == n_groups  # one confidence band per group
+    assert "95% CI" in axes.get_legend().get_title().get_text()
+    _render(figure)
+
+
+def test_recovery_curves_user_errors(dataset: xr.Dataset) -> None:
+    with pytest.raises(UserInputError) as caught:
+        recovery_curves(dataset, "fma_items")
+    assert caught.value.field == "variable"
+    with pytest.raises(UserInputError, match="per-patient coordinate") as caught:
+        recovery_curves(dataset, group="weight")
+    assert caught.value.field == "group"
+    with pytest.raises(UserInputError, match="one label per patient"):
+        recovery_curves(dataset, group=["a", "b"])
+    with pytest.raises(UserInputError, match="bin it"):
+        recovery_curves(synthetic_dataset(n_patients=20), group="age")
+
+
+def test_scale_panel_has_fixed_scale_ranges(dataset: xr.Dataset) -> None:
+    figure = scale_panel(dataset)
+    assert len(figure.axes) == len(PANEL_VARIABLES)
+    for axes, variable in zip(figure.axes, PANEL_VARIABLES, strict=True):
+        scale = SCALES[variable]
+        low, high = axes.get_ylim()
+        assert low <= scale.low
+        if scale.high is not None:
+            assert scale.high <= high <= scale.high * 1.05 + 0.01
+        assert axes.get_ylabel() and axes.get_title()
+    (legend,) = figure.legends
+    assert {text.get_text() for text in legend.get_texts()} == set(dataset.patient.values)
+    assert _smallest_font(figure) >= 9
+    _render(figure)
+
+
+def test_scale_panel_uses_available_variables(dataset: xr.Dataset) -> None:
+    figure = scale_panel(dataset[["fma_ue", "grip_kg"]])
+    assert len(figure.axes) == 2
+    with pytest.raises(UserInputError, match="none of the variables"):
+        scale_panel(dataset[["rmt_percent"]])
+
+
+def test_cortical_activity(dataset: xr.Dataset) -> None:
+    figure = cortical_activity(dataset)
+    activity_axes, laterality_axes = figure.axes
+    assert len(activity_axes.get_lines()) == 2 * 4  # ipsi + contra per patient
+    assert laterality_axes.get_ylim()[0] <= -1 and laterality_axes.get_ylim()[1] >= 1
+    assert _smallest_font(figure) >= 9
+    _render(figure)
+    with pytest.raises(UserInputError):
+        cortical_activity(dataset[["fma_ue"]])
+
+
+def test_large_cohort_is_summarised() -> None:
+    figure = recovery_curves(synthetic_dataset(n_patients=30))
+    labels = [text.get_text() for text in figure.axes[0].get_legend().get_texts()]
+    assert labels == ["cohort mean ± 95% CI (n = 30)"]
+    _render(figure)
+
+
+def test_save_figure_is_png_at_120_dpi(tmp_path: Path, dataset: xr.Dataset) -> None:
+    out = save_figure(recovery_curves(dataset), tmp_path / "fma.png")
+    data = out.read_bytes()
+    assert data.startswith(b"\x89PNG")
+    width = int.from_bytes(data[16:20], "big")
+    assert width == 7.5 * 120
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["fma.png"]
+    with pytest.raises(UserInputError):
+        save_figure(recovery_curves(dataset), tmp_path / "missing" / "fma.png")
+
+
+def test_no_pyplot_state_is_created(dataset: xr.Dataset) -> None:
+    import matplotlib.pyplot as plt
+
+    before = plt.get_fignums()
+    scale_panel(dataset)
+    cortical_activity(dataset)
+    assert plt.get_fignums() == before
