@@ -13,7 +13,7 @@ import jax.numpy as jnp
 
 from strokesim.model.dynamics import limb_drive_scales
 from strokesim.model.lesion import PatientConstants
-from strokesim.model.network import cortical_responses, limb_activation, limb_drive, performance
+from strokesim.model.network import attempt, performance
 from strokesim.model.state import (
     PatientState,
     availability,
@@ -54,22 +54,6 @@ def attempt_tasks(
     """One noisy attempt of each task with the paretic (limb 0) or non-paretic (1) arm."""
     avail = availability(constants, day)
     scale_p, scale_n = limb_drive_scales(state, constants, day, params)
-    r = cortical_responses(
-        state.weights.w_in,
-        jnp.asarray(task_code(tasks.target)),
-        scale_p if limb == 0 else scale_n,
-        avail,
-        state.ihi,
-        params["activity_ceiling"],
-    )
-    drive = limb_drive(
-        r,
-        state.weights,
-        descending_survival(constants),
-        jnp.stack([constants.crt, 1.0]),
-        state.reticulospinal if limb == 0 else jnp.asarray(1.0),
-        limb,
-    )
     excess = reflex_excess(state, constants, day, params)
     if limb == 1:
         excess = jnp.zeros_like(excess)
@@ -77,7 +61,22 @@ def attempt_tasks(
     else:
         share = jnp.maximum(corticospinal_fraction(constants, day), _MIN_UNIT_SHARE)
     noise_sd = jnp.minimum(constants.motor_noise / jnp.sqrt(share), _MAX_NOISE)
-    drive = drive + noise_sd * jax.random.normal(key, drive.shape) / template.spinal_gain
-    a = limb_activation(drive, template.spinal_gain, excess, params["reflex_coactivation"])
-    perf = performance(a, jnp.asarray(tasks.target), jnp.asarray(tasks.selectivity))
+    target = jnp.asarray(tasks.target)
+    r, a = attempt(
+        state.weights,
+        jnp.asarray(task_code(tasks.target)),
+        target,
+        scale_p if limb == 0 else scale_n,
+        avail,
+        state.ihi,
+        descending_survival(constants),
+        jnp.stack([constants.crt, 1.0]),
+        state.reticulospinal if limb == 0 else jnp.asarray(1.0),
+        template.spinal_gain,
+        excess,
+        params,
+        limb,
+        drive_noise=noise_sd * jax.random.normal(key, target.shape),
+    )
+    perf = performance(a, target, jnp.asarray(tasks.selectivity))
     return Attempts(activation=a, performance=perf, activity=r, noise_sd=noise_sd)

@@ -50,15 +50,20 @@ def virtual_tms(
         _MEP_TRIAL_CV * jax.random.normal(key) - 0.5 * _MEP_TRIAL_CV**2
     )
 
+    def logit(p):
+        return jnp.log(p / (1.0 - p))
+
+    # intensity of half-maximal recruitment, placed so a healthy volley reaches the
+    # MEP threshold exactly at the healthy RMT
+    i50 = _HEALTHY_RMT - _RECRUITMENT_SLOPE * logit(params["mep_threshold_mv"] / params["mep_max_mv"])
+
     def amplitude(intensity):
-        return size * jax.nn.sigmoid(
-            (intensity * excitability - _HEALTHY_RMT) / _RECRUITMENT_SLOPE
-        )
+        return size * jax.nn.sigmoid((intensity * excitability - i50) / _RECRUITMENT_SLOPE)
 
     present = amplitude(1.0) >= params["mep_threshold_mv"]
     # intensity at which the amplitude reaches the threshold (inverse of the sigmoid)
     ratio = jnp.clip(params["mep_threshold_mv"] / jnp.maximum(size, 1e-9), 1e-6, 1 - 1e-6)
-    rmt = (_HEALTHY_RMT + _RECRUITMENT_SLOPE * jnp.log(ratio / (1 - ratio))) / excitability
+    rmt = (i50 + _RECRUITMENT_SLOPE * logit(ratio)) / excitability
     test = jnp.minimum(1.2 * rmt, 1.0)
     ihi_ratio = _HEALTHY_IHI_RATIO ** (ihi_onto_ipsi / params["ihi_strength"])
     return {

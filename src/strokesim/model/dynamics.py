@@ -29,9 +29,7 @@ from strokesim.model.anatomy import TASK_FAMILIES
 from strokesim.model.lesion import PatientConstants
 from strokesim.model.network import (
     Weights,
-    cortical_responses,
-    limb_activation,
-    limb_drive,
+    attempt,
     performance,
     practice_loss,
 )
@@ -109,20 +107,21 @@ def _stim_unit_gain(per_target: jnp.ndarray) -> jnp.ndarray:
 
 
 def _attempts(w, state, constants, template, params, drive_scale, avail, limb, reflex_ex):
-    r = cortical_responses(
-        w.w_in, _CODES, drive_scale, avail, state.ihi, params["activity_ceiling"]
-    )
-    drive = limb_drive(
-        r,
+    return attempt(
         w,
+        _CODES,
+        _TARGET,
+        drive_scale,
+        avail,
+        state.ihi,
         descending_survival(constants),
         jnp.stack([constants.crt, 1.0]),
         state.reticulospinal if limb == 0 else jnp.asarray(1.0),
+        template.spinal_gain,
+        reflex_ex if limb == 0 else jnp.zeros_like(reflex_ex),
+        params,
         limb,
     )
-    excess = reflex_ex if limb == 0 else jnp.zeros_like(reflex_ex)
-    a = limb_activation(drive, template.spinal_gain, excess, params["reflex_coactivation"])
-    return r, a
 
 
 def daily_step(

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -27,6 +28,8 @@ from strokesim.model.anatomy import MUSCLES
 
 __all__ = [
     "ANTAGONIST",
+    "attempt",
+    "command_gain",
     "IHI_ITERATIONS",
     "SYNERGIES",
     "Weights",
@@ -200,6 +203,55 @@ def limb_activation(
     a0 = jnp.clip(x, 0.0, 1.0)
     spill = reflex_coactivation * jnp.maximum(reflex_excess, 0.0) * (a0 @ jnp.asarray(ANTAGONIST))
     return jnp.clip(x + spill, 0.0, 1.0)
+
+
+def command_gain(drive: jnp.ndarray, target: jnp.ndarray, spinal_gain: jnp.ndarray) -> jnp.ndarray:
+    """Effort: how much a person scales the motor command to reach the target, (K,).
+
+    A weak arm is driven harder until the movement reaches its target amplitude,
+    up to the maximal voluntary command (at which the task's largest component
+    would be a healthy maximal contraction): ``κ = clip(1 / proj, 0.5, 1 / max a*)``
+    with ``proj`` the achieved share along the target. Spill (synergies, reflexes)
+    and signal-dependent noise scale with the command, so effort costs precision.
+    The gain is a choice, not a synapse: no learning signal flows through it.
+    """
+    x = drive * spinal_gain
+    proj = jnp.sum(target * x, axis=-1) / jnp.sum(target * target, axis=-1)
+    cap = 1.0 / jnp.max(target, axis=-1)
+    gain = jnp.clip(1.0 / jnp.maximum(proj, 1e-3), 0.5, jnp.maximum(cap, 1.0))
+    return jax.lax.stop_gradient(gain)
+
+
+def attempt(
+    weights: Weights,
+    task_code: jnp.ndarray,
+    target: jnp.ndarray,
+    drive_scale: jnp.ndarray,
+    avail: jnp.ndarray,
+    ihi: jnp.ndarray,
+    descending: jnp.ndarray,
+    corticoreticular: jnp.ndarray,
+    reticulospinal_gain: jnp.ndarray,
+    spinal_gain: jnp.ndarray,
+    reflex_excess: jnp.ndarray,
+    params: dict[str, float],
+    limb: int,
+    drive_noise: jnp.ndarray | float = 0.0,
+) -> tuple[jnp.ndarray, jnp.ndarray]:
+    """One attempt of each of K tasks with one limb: cortex → pathways → effort → muscles.
+
+    Returns cortical activity (K, 2, U) and muscle activation (K, M).
+    ``drive_noise`` is added to the descending drive in activation units (scaled by
+    the command, i.e. signal-dependent).
+    """
+    r = cortical_responses(
+        weights.w_in, task_code, drive_scale, avail, ihi, params["activity_ceiling"]
+    )
+    drive = limb_drive(r, weights, descending, corticoreticular, reticulospinal_gain, limb)
+    gain = command_gain(drive, target, spinal_gain)[:, None]
+    drive = gain * (drive + drive_noise / spinal_gain)
+    a = limb_activation(drive, spinal_gain, reflex_excess, params["reflex_coactivation"])
+    return r, a
 
 
 def performance(

@@ -116,7 +116,7 @@ _LITERATURE: tuple[Parameter, ...] = (
     Parameter("age_plasticity_slope", 0.008, "1/year", 0.0, 0.02,
               "Modest age effect on recovery (Nakayama 1994; Stinear 2017 PREP2 age term)",
               "Relative loss of plasticity per year of age above 60."),
-    Parameter("learning_rate", 0.0006, "1/trial", 0.0001, 0.003,
+    Parameter("learning_rate", 0.01, "1/trial", 0.001, 0.05,
               "Calibrated so 90 h of chronic training gives Ward 2019 gains",
               "Error-based learning step per effective trial at plasticity gain 1."),
     Parameter("trials_saturation", 400.0, "trial/day", 50.0, 2000.0,
