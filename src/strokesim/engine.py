@@ -13,6 +13,7 @@ from functools import partial
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
 from strokesim.assess.battery import assess_batch
 from strokesim.model.dynamics import DayInput, advance
@@ -20,7 +21,16 @@ from strokesim.model.lesion import LesionDescriptors, PatientConstants, patient_
 from strokesim.model.state import PatientState, initial_state
 from strokesim.model.template import Template
 
-__all__ = ["ChunkResult", "day_inputs", "pad_batch", "run_chunk"]
+__all__ = [
+    "ChunkResult",
+    "advance_to",
+    "day_inputs",
+    "device_batch_size",
+    "pad_batch",
+    "run_chunk",
+    "setup_batch",
+    "shard_batch",
+]
 
 
 @partial(jax.jit, static_argnames=("with_stimulation",))
@@ -34,7 +44,7 @@ _assess = jax.jit(assess_batch)
 
 
 @jax.jit
-def _setup(desc: LesionDescriptors, keys: jax.Array, template: Template, params):
+def setup_batch(desc: LesionDescriptors, keys: jax.Array, template: Template, params):
     constants = patient_constants(desc, keys, params)
     n = desc.age.shape[0]
     states = jax.vmap(lambda _: initial_state(template, params))(jnp.arange(n))
@@ -56,6 +66,23 @@ def day_inputs(daily) -> DayInput:
         vns_paired_fraction=jnp.asarray(daily.vns_paired_fraction),
         drug_gain=jnp.asarray(daily.drug_gain),
     )
+
+
+def _patient_sharding() -> NamedSharding:
+    """Shard the leading (patient) axis over every local device."""
+    return NamedSharding(Mesh(np.array(jax.devices()), ("patient",)), PartitionSpec("patient"))
+
+
+def device_batch_size(n: int) -> int:
+    """Smallest batch ≥ n that splits evenly over the local devices."""
+    k = len(jax.devices())
+    return -(-n // k) * k
+
+
+def shard_batch(tree):
+    """Place a batch (leading patient axis) across the local devices."""
+    sharding = _patient_sharding()
+    return jax.tree.map(lambda x: jax.device_put(x, sharding), tree)
 
 
 def pad_batch(tree, size: int):
@@ -119,14 +146,15 @@ def run_chunk(
     """
     if start is None:
         n = int(desc.age.shape[0])
-        size = max(pad_to or n, n)
-        states, constants = _setup(pad_batch(desc, size), pad_batch(keys, size), template, params)
+        size = device_batch_size(max(pad_to or n, n))
+        desc, keys = shard_batch((pad_batch(desc, size), pad_batch(keys, size)))
+        states, constants = setup_batch(desc, keys, template, params)
         day = 0
     else:
         states, constants, day = start
         n = int(constants.crt.shape[0])
-        size = max(pad_to or n, n)
-        states, constants = pad_batch(states, size), pad_batch(constants, size)
+        size = device_batch_size(max(pad_to or n, n))
+        states, constants = shard_batch((pad_batch(states, size), pad_batch(constants, size)))
     per_day: list[dict[str, np.ndarray]] = []
     for d in record_days:
         if d < day:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from strokesim.assess.arat import arat_items
 from strokesim.assess.attempts import attempt_tasks
@@ -46,6 +47,10 @@ _DEXTERITY = TaskSet(
     selectivity=_DAILY.selectivity[_dex],
     family=_DAILY.family[_dex],
 )
+# All paretic-arm tasks in one set: one attempt pass (one compiled kernel) per assessment.
+_PARETIC = TaskSet(*(np.concatenate([getattr(t, f) for t in (_FMA, _ARAT, _MRC, _DAILY)])
+                     for f in ("names", "target", "selectivity", "family")))
+_SPLITS = np.cumsum([len(t.names) for t in (_FMA, _ARAT, _MRC)])
 _FAMILY_MEAN = jax.nn.one_hot(_DAILY.family, len(TASK_FAMILIES))
 _FAMILY_MEAN = _FAMILY_MEAN / _FAMILY_MEAN.sum(0, keepdims=True)
 # Self-reported amount of use scatters by about half a point (Uswatte 2006 Neurology).
@@ -69,11 +74,12 @@ def assess_patient(
     keys = jax.random.split(jax.random.fold_in(base, day), 12)
     rater_sd = params["rater_noise_sd"] * rater_noise
 
-    fma = attempt_tasks(_FMA, state, constants, template, params, day, keys[0], limb=0)
-    arat = attempt_tasks(_ARAT, state, constants, template, params, day, keys[1], limb=0)
-    mrc = attempt_tasks(_MRC, state, constants, template, params, day, keys[2], limb=0)
-    daily = attempt_tasks(_DAILY, state, constants, template, params, day, keys[3], limb=0)
+    paretic = attempt_tasks(_PARETIC, state, constants, template, params, day, keys[0], limb=0)
     other = attempt_tasks(_DEXTERITY, state, constants, template, params, day, keys[4], limb=1)
+    fma, arat, mrc, daily = (
+        {k: v[part] if k != "noise_sd" else v for k, v in paretic.items()}
+        for part in np.split(np.arange(len(_PARETIC.names)), _SPLITS)
+    )
 
     excess = reflex_excess(state, constants, day, params)
     # MAS raters disagree by about half a grade (Pandyan 1999 Clin Rehabil)

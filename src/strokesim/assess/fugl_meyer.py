@@ -66,7 +66,9 @@ def fugl_meyer_items(
         jnp.where(gain[_M["elbow_extension"]] >= _ELICITABLE, 2, 0).astype(jnp.int8)
     )
     step = params["mas_grade_step"]
-    hyper = jnp.max(perceived_reflex_excess)
+    # the three tested reflexes: biceps, triceps, finger flexors
+    tested = jnp.array([_M["elbow_flexion"], _M["elbow_extension"], _M["finger_flexion"]])
+    hyper = jnp.max(perceived_reflex_excess[tested])
     normal = jnp.where(hyper < step, 2, jnp.where(hyper < 3 * step, 1, 0))
     full_iv = jnp.all(scores[_ISOLATED] == 2)
     items = items.at[FMA_ITEMS.index("normal_reflex_activity")].set(

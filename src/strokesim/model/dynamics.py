@@ -106,6 +106,17 @@ def _stim_unit_gain(per_target: jnp.ndarray) -> jnp.ndarray:
     return jnp.stack([ipsi, jnp.full((N_UNITS,), per_target[1])])
 
 
+def _inhibition_gate(r: jnp.ndarray, ihi: jnp.ndarray, params: dict[str, float]) -> jnp.ndarray:
+    """Plasticity gate of each hemisphere, (2,): inhibition received suppresses plasticity.
+
+    Cortical GABAergic inhibition (including transcallosal inhibition) gates LTP-like
+    plasticity and motor learning (Stagg et al. 2011 Curr Biol 21:480; Blicher et al.
+    2015 Neurorehabil Neural Repair): ``gate_h = exp(−γ · k_h · mean r_other)``.
+    """
+    other = jnp.mean(r, axis=(0, 2))[::-1]
+    return jnp.exp(-params["inhibition_plasticity_gating"] * ihi * other)
+
+
 def _attempts(w, state, constants, template, params, drive_scale, avail, limb, reflex_ex):
     return attempt(
         w,
@@ -173,11 +184,19 @@ def daily_step(
         return (l_daily, l_therapy), (r_d, a_d, r_n, a_n, r_t)
 
     if with_stimulation:
-        (_, aux), vjp = jax.vjp(losses, state.weights, has_aux=True)
+        _, vjp, aux = jax.vjp(losses, state.weights, has_aux=True)
         (g_daily,) = vjp((jnp.asarray(1.0), jnp.asarray(0.0)))
         (g_therapy,) = vjp((jnp.asarray(0.0), jnp.asarray(1.0)))
-        unit_gain = _stim_unit_gain(day_in.plasticity_gain_stim)
-        grads = jax.tree.map(lambda gd, gt: gd + gt * unit_gain[..., None], g_daily, g_therapy)
+        r_d, a_d, r_n, a_n, r_t = aux
+        therapy_gain = _stim_unit_gain(day_in.plasticity_gain_stim) * _inhibition_gate(
+            r_t, state.ihi, params
+        )[:, None]
+        daily_gain = _inhibition_gate(r_d, state.ihi, params)[:, None]
+        grads = jax.tree.map(
+            lambda gd, gt: gd * daily_gain[..., None] + gt * therapy_gain[..., None],
+            g_daily,
+            g_therapy,
+        )
     else:
 
         def total(w: Weights):
@@ -185,7 +204,9 @@ def daily_step(
             return l_daily + l_therapy, aux
 
         grads, aux = jax.grad(total, has_aux=True)(state.weights)
-    r_d, a_d, r_n, a_n, r_t = aux
+        r_d, a_d, r_n, a_n, r_t = aux
+        gate = _inhibition_gate(r_d, state.ihi, params)[:, None, None]
+        grads = jax.tree.map(lambda g: g * gate, grads)
 
     lr = params["learning_rate"] * p_gain
     w = jax.tree.map(lambda x, g: x - lr * g, state.weights, grads)

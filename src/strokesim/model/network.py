@@ -28,11 +28,11 @@ from strokesim.model.anatomy import MUSCLES
 
 __all__ = [
     "ANTAGONIST",
-    "attempt",
-    "command_gain",
     "IHI_ITERATIONS",
     "SYNERGIES",
     "Weights",
+    "attempt",
+    "command_gain",
     "cortical_responses",
     "limb_activation",
     "limb_drive",
@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 #: Fixed-point iterations of the mutual transcallosal inhibition.
-IHI_ITERATIONS = 3
+IHI_ITERATIONS = 2
 
 _M = {name: i for i, name in enumerate(MUSCLES)}
 
@@ -205,19 +205,22 @@ def limb_activation(
     return jnp.clip(x + spill, 0.0, 1.0)
 
 
-def command_gain(drive: jnp.ndarray, target: jnp.ndarray, spinal_gain: jnp.ndarray) -> jnp.ndarray:
+def command_gain(
+    drive: jnp.ndarray, target: jnp.ndarray, spinal_gain: jnp.ndarray, max_gain: float
+) -> jnp.ndarray:
     """Effort: how much a person scales the motor command to reach the target, (K,).
 
     A weak arm is driven harder until the movement reaches its target amplitude,
     up to the maximal voluntary command (at which the task's largest component
-    would be a healthy maximal contraction): ``κ = clip(1 / proj, 0.5, 1 / max a*)``
+    would be a healthy maximal contraction, and never more than ``max_gain``):
+    ``κ = clip(1 / proj, 0.5, min(1 / max a*, max_gain))``
     with ``proj`` the achieved share along the target. Spill (synergies, reflexes)
     and signal-dependent noise scale with the command, so effort costs precision.
     The gain is a choice, not a synapse: no learning signal flows through it.
     """
     x = drive * spinal_gain
     proj = jnp.sum(target * x, axis=-1) / jnp.sum(target * target, axis=-1)
-    cap = 1.0 / jnp.max(target, axis=-1)
+    cap = jnp.minimum(1.0 / jnp.max(target, axis=-1), max_gain)
     gain = jnp.clip(1.0 / jnp.maximum(proj, 1e-3), 0.5, jnp.maximum(cap, 1.0))
     return jax.lax.stop_gradient(gain)
 
@@ -248,7 +251,7 @@ def attempt(
         weights.w_in, task_code, drive_scale, avail, ihi, params["activity_ceiling"]
     )
     drive = limb_drive(r, weights, descending, corticoreticular, reticulospinal_gain, limb)
-    gain = command_gain(drive, target, spinal_gain)[:, None]
+    gain = command_gain(drive, target, spinal_gain, params["max_command_gain"])[:, None]
     drive = gain * (drive + drive_noise / spinal_gain)
     a = limb_activation(drive, spinal_gain, reflex_excess, params["reflex_coactivation"])
     return r, a

@@ -12,10 +12,10 @@ The equations read parameters from the mapping returned by :func:`model_paramete
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from importlib import resources
 from types import MappingProxyType
-from typing import Mapping
 
 __all__ = ["REGISTRY", "Parameter", "model_parameters", "registry_rows"]
 
@@ -74,6 +74,10 @@ _LITERATURE: tuple[Parameter, ...] = (
               "Ward et al. 2003 Brain 126:2476 and 126:1430 (contralesional over-activation "
               "scales with impairment and effort)",
               "Extra ipsilateral (contralesional) recruitment per unit of expected failure."),
+    Parameter("max_command_gain", 1.6, "× healthy command", 1.0, 4.0,
+              "Effort reserve: everyday and test movements use a fraction of maximal voluntary "
+              "drive (Riek 2000; McCrea 2005 task demands 20–50% MVC); calibrated against V1",
+              "Most a person can scale a task's motor command up to reach its target."),
     Parameter("ihi_strength", 0.8, "1", 0.2, 1.5,
               "Ferbert et al. 1992 J Physiol 453:525 (IHI: conditioned MEP 30–50% of test); "
               "Murase et al. 2004 Ann Neurol 55:400",
@@ -147,6 +151,10 @@ _LITERATURE: tuple[Parameter, ...] = (
     Parameter("homeostasis_days", 7.0, "day", 1.0, 30.0,
               "Turrigiano 2008 Cell (homeostatic scaling over days)",
               "Time constant with which excitability relaxes to its set point."),
+    Parameter("inhibition_plasticity_gating", 8.0, "1", 0.0, 30.0,
+              "GABAergic inhibition gates motor learning (Stagg 2011 Curr Biol 21:480; Blicher "
+              "2015 NNR); calibrated against V6",
+              "Suppression of a hemisphere's plasticity per unit of transcallosal inhibition received."),
     Parameter("ihi_plasticity_rate", 0.02, "1/day", 0.0, 0.1,
               "Murase 2004 (abnormal IHI from contralesional M1 grows with its use)",
               "Rate at which inhibition onto a hemisphere follows the other hemisphere's activity."),

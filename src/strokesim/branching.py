@@ -1,0 +1,156 @@
+"""Snapshots and counterfactual twins: run the acute phase once, branch into arms.
+
+Like Brian2's ``store()``/``restore()``: :func:`snapshot` simulates a batch of
+virtual patients up to a day and keeps their whole state; :func:`run_arms` continues
+the *same* patients (same lesions, same traits, same random streams) under
+several protocols, so that differences between arms are purely causal.
+
+Example
+-------
+>>> from strokesim.branching import snapshot, run_arms
+>>> from strokesim.therapy import named_protocol
+>>> snap = snapshot(patients, usual_care(), day=14, seed=0)      # doctest: +SKIP
+>>> ds = run_arms(snap, {"sham": named_protocol("sham_rtms_training"),
+...                      "rtms": named_protocol("rtms_1hz_contralesional_training")},
+...               days=90, record=Record((14, 90)))              # doctest: +SKIP
+>>> (ds.fma_ue.sel(arm="rtms") - ds.fma_ue.sel(arm="sham")).sel(day=90)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import jax
+import numpy as np
+import xarray as xr
+
+from strokesim.engine import (
+    advance_to,
+    day_inputs,
+    device_batch_size,
+    pad_batch,
+    run_chunk,
+    setup_batch,
+    shard_batch,
+)
+from strokesim.errors import UserInputError
+from strokesim.model.lesion import PatientConstants
+from strokesim.model.parameters import model_parameters
+from strokesim.model.state import PatientState
+from strokesim.model.template import healthy_template
+from strokesim.patient import PatientSpec
+from strokesim.random_streams import patient_keys
+from strokesim.simulate import (
+    MAX_DAYS,
+    Record,
+    VirtualPatients,
+    _from_specs,
+    _to_dataset,
+    has_stimulation,
+)
+from strokesim.therapy.schedule import compile_protocol
+from strokesim.therapy.schema import Protocol
+
+__all__ = ["Snapshot", "run_arms", "snapshot"]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The full state of a batch of virtual patients on ``day``."""
+
+    patients: VirtualPatients
+    states: PatientState
+    constants: PatientConstants
+    day: int
+    seed: int
+    params: dict[str, float]
+    protocol: Protocol
+
+
+def snapshot(
+    patients: Sequence[PatientSpec] | VirtualPatients,
+    protocol: Protocol,
+    *,
+    day: int,
+    seed: int = 0,
+    params: dict[str, float] | None = None,
+    n_lesion_samples: int = 16,
+) -> Snapshot:
+    """Simulate from onset to ``day`` under ``protocol`` and keep the state."""
+    if not 0 <= day <= MAX_DAYS:
+        raise UserInputError("day", f"must be an integer in 0–{MAX_DAYS}, got {day}")
+    params = params or model_parameters()
+    vp = (
+        patients
+        if isinstance(patients, VirtualPatients)
+        else _from_specs(list(patients), seed, params, n_lesion_samples)
+    )
+    template = healthy_template(params)
+    daily = compile_protocol(protocol, day + 1)
+    keys = patient_keys(seed, "patient", vp.ids)
+    n = len(vp)
+    size = device_batch_size(n)
+    desc, keys = shard_batch((pad_batch(vp.descriptors, size), pad_batch(keys, size)))
+    states, constants = setup_batch(desc, keys, template, params)
+    states = advance_to(states, constants, day_inputs(daily), 0, day, template, params,
+                        with_stimulation=has_stimulation(daily))
+    trim = lambda tree: jax.tree.map(lambda x: np.asarray(x)[:n], tree)  # noqa: E731
+    return Snapshot(vp, trim(states), trim(constants), day, seed, params, protocol)
+
+
+def _splice(before: Protocol, after: Protocol, day: int, days: int):
+    """Inputs that follow ``before`` until ``day`` and ``after`` from ``day`` on."""
+    first = compile_protocol(before, days + 1)
+    second = compile_protocol(after, days + 1)
+    return type(second)(
+        *(np.concatenate([a[:day], b[day:]], axis=0) for a, b in zip(first, second, strict=True))
+    )
+
+
+def run_arms(
+    snap: Snapshot,
+    protocols: Mapping[str, Protocol],
+    *,
+    days: int,
+    record: Record,
+    rater_noise: bool = True,
+    chunk_size: int = 1024,
+) -> xr.Dataset:
+    """Continue the snapshot under each protocol; results stacked on a new ``arm`` dim.
+
+    Each protocol is read from onset, but only its days from ``snap.day`` on are
+    applied (the earlier days already happened under the snapshot's protocol).
+    """
+    if not protocols:
+        raise UserInputError("protocols", "give at least one arm")
+    if days > MAX_DAYS or days < snap.day:
+        raise UserInputError("days", f"must lie in {snap.day}–{MAX_DAYS}, got {days}")
+    if record.days[0] < snap.day or record.days[-1] > days:
+        raise UserInputError(
+            "record.days", f"must lie in {snap.day}–{days} (after the snapshot), got {record.days}"
+        )
+    template = healthy_template(snap.params)
+    n = len(snap.patients)
+    arms = []
+    for name, protocol in protocols.items():
+        daily = _splice(snap.protocol, protocol, snap.day, days)
+        inputs = day_inputs(daily)
+        chunks = []
+        for lo in range(0, n, chunk_size):
+            sl = slice(lo, min(lo + chunk_size, n))
+            part = jax.tree.map(lambda x, sl=sl: x[sl], (snap.states, snap.constants))
+            res = run_chunk(
+                None, None, inputs, record.days, template, snap.params,
+                with_stimulation=has_stimulation(daily), rater_noise=float(rater_noise),
+                pad_to=min(chunk_size, n), start=(*part, snap.day),
+            )
+            chunks.append(res.outputs)
+        outputs = {k: np.concatenate([c[k] for c in chunks]) for k in chunks[0]}
+        ds = _to_dataset(snap.patients, outputs, record.days, record, protocol, snap.seed,
+                         snap.params, days, rater_noise)
+        arms.append(ds.assign_attrs(protocol=name))
+    out = xr.concat(arms, dim="arm", combine_attrs="drop_conflicts")
+    return out.assign_coords(arm=list(protocols)).assign_attrs(
+        protocol=",".join(protocols), snapshot_day=snap.day
+    )
