@@ -12,12 +12,14 @@ import contextlib
 import csv
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -80,15 +82,22 @@ def _progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
         task = progress.add_task("preparing", total=None)
 
         def update(done: int, total: int) -> None:
-            progress.update(task, description=description, completed=done, total=total)
+            stage = description if done < total else "writing"
+            progress.update(task, description=stage, completed=done, total=total)
 
         yield update
 
 
-def _print_table(title: str | None, rows: Sequence[dict[str, object]]) -> None:
+def _print_table(
+    title: str | None, rows: Sequence[dict[str, object]], wrap: Sequence[str] = ()
+) -> None:
+    """Rows as a table; the ``wrap`` columns (long text) take the remaining width."""
     table = Table(title=title, title_justify="left")
     for index, column in enumerate(rows[0] if rows else ()):
-        table.add_column(Text(str(column)), no_wrap=index == 0, overflow="fold")
+        if column in wrap:
+            table.add_column(Text(str(column)), ratio=1, overflow="fold")
+        else:
+            table.add_column(Text(str(column)), no_wrap=index == 0)
     for row in rows:
         table.add_row(*(Text(str(value)) for value in row.values()))
     _out.print(table)
@@ -122,36 +131,47 @@ def _resolve_protocol(value: str | None):
 @app.command()
 def simulate(
     patients: Annotated[
-        Path, typer.Argument(help="TOML file with [patient] or [[patients]].", show_default=False)
+        Path,
+        typer.Argument(
+            help=escape("TOML file with [patient] or [[patients]]."),
+            metavar="PATIENTS.toml",
+            show_default=False,
+        ),
     ],
     protocol: Annotated[
         str | None,
         typer.Option(
             help="Protocol TOML file or a named protocol (see `strokesim protocols`). "
             "Default: usual care.",
+            metavar="FILE|NAME",
             show_default=False,
         ),
     ] = None,
-    days: Annotated[int, typer.Option(help="Days to simulate after onset.")] = 180,
-    seed: Annotated[int, typer.Option(help="Root seed of every random stream.")] = 0,
+    days: Annotated[int, typer.Option(help="Days to simulate after onset.", metavar="N")] = 180,
+    seed: Annotated[int, typer.Option(help="Root seed of every random stream.", metavar="N")] = 0,
     out: Annotated[
         list[Path] | None,
         typer.Option(
             "--out",
             help="Result file: .nc (whole dataset), .parquet or .csv (tidy table). Repeatable.",
+            metavar="FILE",
             show_default=False,
         ),
     ] = None,
     plot: Annotated[
         Path | None,
-        typer.Option(help="FMA-UE recovery curves as a .png file.", show_default=False),
+        typer.Option(
+            help="FMA-UE recovery curves as a .png file.", metavar="FILE", show_default=False
+        ),
     ] = None,
     rater_noise: Annotated[
         bool, typer.Option(help="Add rater measurement noise to item scores.")
     ] = True,
     lesion_samples: Annotated[
         int,
-        typer.Option(help="Plausible lesions per patient given by clinical findings.", min=1),
+        typer.Option(
+            help="Plausible lesions per patient given by clinical findings.", metavar="N", min=1
+        ),
     ] = 16,
 ) -> None:
     """Simulate patients under a protocol; print their outcomes and write results."""
@@ -213,7 +233,7 @@ def _write_simulation(ds, results: list[Path], figure: Path | None) -> list[Path
     return write_all(plan)
 
 
-class TableFormat(str, Enum):
+class TableFormat(StrEnum):
     """Output format of a table."""
 
     table = "table"
@@ -252,8 +272,35 @@ def params(
             writer.writerow(columns)
             writer.writerows([[row[key] for key in columns] for row in rows])
         else:
-            shown = [{heading: row[key] for key, heading in columns.items()} for row in rows]
-            _print_table(f"{len(rows)} {kind} parameters", shown)
+            _print_parameters(f"{len(rows)} {kind} parameters", rows, columns)
+
+
+#: Narrower consoles get one block per parameter instead of a six-column table.
+_WIDE_TABLE_COLUMNS = 150
+
+
+def _print_parameters(title: str, rows: list[dict[str, str]], columns: dict[str, str]) -> None:
+    if _out.width >= _WIDE_TABLE_COLUMNS:
+        table = Table(title=title, title_justify="left")
+        for key, heading in columns.items():
+            wrap = key in ("description", "source", "calibrated_by")
+            table.add_column(heading, no_wrap=not wrap, overflow="fold")
+        for row in rows:
+            table.add_row(*(Text(row[key]) for key in columns))
+        _out.print(table)
+        return
+    _out.print(Text(title, style="bold"))
+    for row in rows:
+        head = Text.assemble((row["name"], "bold"), f" = {row['value']} {row['unit']}")
+        head.append(f"  (plausible {row['range']})", style="dim")
+        _out.print(head)
+        details = [Text(row["description"]), Text("source: " + row["source"], style="dim")]
+        if row.get("calibrated_by") and "calibrated_by" in columns:
+            details.append(Text("calibrated by: " + row["calibrated_by"], style="dim"))
+        _out.print(Padding(Group(*details), (0, 0, 0, 4)))
+
+
+_PROTOCOL_HEADINGS = {"component": "#", "sessions_per_week": "per week"}
 
 
 @app.command()
@@ -271,27 +318,33 @@ def protocols(
             rows = [
                 {
                     "name": key,
-                    "components": ", ".join(c["kind"] for c in describe_protocol(p)) or "none",
+                    "components": "\n".join(c["kind"] for c in describe_protocol(p)) or "none",
                     "description": p.description,
                 }
                 for key, p in named_protocols().items()
             ]
-            _print_table("Named protocols (use with --protocol NAME)", rows)
+            _print_table("Named protocols (use with --protocol NAME)", rows, wrap=["description"])
             return
         chosen = named_protocol(name)
         typer.echo(f"{chosen.name}: {chosen.description}")
-        rows = describe_protocol(chosen)
+        rows = [
+            {
+                _PROTOCOL_HEADINGS.get(key, key): str(value).replace(", ", "\n")
+                for key, value in row.items()
+            }
+            for row in describe_protocol(chosen)
+        ]
         if rows:
-            _print_table(None, rows)
+            _print_table(None, rows, wrap=["parameters"])
         else:
             typer.echo("No components.")
 
 
 @app.command()
 def demo(
-    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out/demo"),
-    days: Annotated[int, typer.Option(help="Days to simulate after onset.")] = 180,
-    seed: Annotated[int, typer.Option(help="Root seed.")] = 0,
+    out: Annotated[Path, typer.Option(help="Output folder.", metavar="DIR")] = Path("out/demo"),
+    days: Annotated[int, typer.Option(help="Days to simulate after onset.", metavar="N")] = 180,
+    seed: Annotated[int, typer.Option(help="Root seed.", metavar="N")] = 0,
 ) -> None:
     """Simulate four representative patients under usual care and write a report."""
     with _user_errors():
@@ -305,7 +358,8 @@ def demo(
         )
         with _progress_bar("simulating") as progress:
             result = run_demo(out, days=days, seed=seed, progress=progress)
-        _print_table("Demo patients", result.table.to_dict("records"))
+        # The lesions are in the report and in examples/patients/.
+        _print_table("Demo patients", result.table.drop(columns="Lesion").to_dict("records"))
         if (result.table["As intended"] == "no").any():
             typer.echo(
                 "Note: with this seed some patients did not land in their intended day-3 "

@@ -74,25 +74,35 @@ def _patient(pid: str, age: float, side: str, lesion: LesionSpec) -> PatientSpec
 #: lesions were checked at seed 0 (``strokesim demo`` prints the check).
 DEMO_PATIENTS: tuple[DemoPatient, ...] = (
     DemoPatient(
-        "mild", "mild", True,
-        _patient("A-mild", 58, "right", LesionSpec(affected=0.25, cst_load=0.05)),
+        profile="mild",
+        band="mild",
+        mep_present=True,
+        spec=_patient("A-mild", 58, "right", LesionSpec(affected=0.25, cst_load=0.05)),
     ),
     DemoPatient(
-        "moderate", "moderate", None,
-        _patient("B-moderate", 67, "left", LesionSpec(affected=0.6, cst_load=0.3)),
+        profile="moderate",
+        band="moderate",
+        mep_present=None,
+        spec=_patient("B-moderate", 67, "left", LesionSpec(affected=0.6, cst_load=0.3)),
     ),
     # A large cortical stroke, mostly penumbra, with the corticospinal tract largely spared.
     DemoPatient(
-        "severe, MEP+", "severe", True,
-        _patient(
-            "C-severe-MEP-pos", 71, "right",
+        profile="severe, MEP+",
+        band="severe",
+        mep_present=True,
+        spec=_patient(
+            "C-severe-MEP-pos",
+            71,
+            "right",
             LesionSpec(affected=0.8, cst_load=0.2, stunned_share=0.9),
         ),
     ),
     # A large stroke reaching the internal capsule: most corticospinal axons cut.
     DemoPatient(
-        "severe, MEP−", "severe", False,
-        _patient("D-severe-MEP-neg", 74, "left", LesionSpec(affected=0.85, cst_load=0.85)),
+        profile="severe, MEP−",
+        band="severe",
+        mep_present=False,
+        spec=_patient("D-severe-MEP-neg", 74, "left", LesionSpec(affected=0.85, cst_load=0.85)),
     ),
 )
 

@@ -244,8 +244,11 @@ high load emerge from this (DESIGN §3.8); no proportion is written in.
 
 ### 4.2 Plasticity gain
 
-    P(t) = φ_i · ( `plasticity_floor` + (`plasticity_peak` − floor) · e^(−t/`plasticity_decay_days`) ) · drug(t)
-    φ_i  = clip(1 − `age_plasticity_slope` · (age − 60), 0.5, 1.25) · LogNormal(1, `trait_cv_plasticity`)
+    P(t) = φ_i · drug(t) · (floor + (peak − floor) · e^(−t/τ_P))
+    φ_i  = clip(1 − slope · (age − 60), 0.5, 1.25) · LogNormal(1, `trait_cv_plasticity`)
+
+with floor = `plasticity_floor`, peak = `plasticity_peak`, τ_P =
+`plasticity_decay_days` and slope = `age_plasticity_slope`.
 
 ### 4.3 Error-based learning
 Each day the paretic arm attempts the day's therapy trials and its share of the
@@ -274,7 +277,9 @@ keeps a 10 000-patient year affordable and makes the dose exactly a number.
 Units more active in today's practice than in healthy everyday use strengthen
 their input weights, the others weaken:
 
-    W_in,h,i ← W_in,h,i · (1 + `hebbian_rate` · P(t) · Σn · (r̄_h,i(practice) − r̄_h,i(healthy daily use)))
+    W_in,h,i ← W_in,h,i · (1 + `hebbian_rate` · P(t) · Σn · (r̄_h,i − r̄⁰_h,i))
+
+with r̄ the unit's mean activity in today's practice and r̄⁰ in healthy daily use.
 
 **Deviation:** DESIGN asks practised tasks to pull the tuning of active units
 toward themselves; this rule changes the gain of units by use (task
@@ -302,7 +307,8 @@ It restores proximal strength through the synergies Σ, coupling muscles
 ### 4.7 Homeostasis and interhemispheric inhibition
 
     e_h ← e_h + (1 − e_h)/`homeostasis_days` + `stimulation_carryover` · response · shift_h
-    k_h ← k_h + `ihi_plasticity_rate` · (`ihi_strength` · clip((ā_other + 0.05)/(ā_healthy + 0.05), 0.5, 2) − k_h)
+    k*  = `ihi_strength` · clip((ā_other + 0.05) / (ā_healthy + 0.05), 0.5, 2)
+    k_h ← k_h + `ihi_plasticity_rate` · (k* − k_h)
 
 where ā_other is the other hemisphere's mean activity during the day's
 movements of the arm this hemisphere controls: a contralesional M1 that works
@@ -329,7 +335,8 @@ the others (no interlimb coupling yet).
 The stretch-reflex gain g of each paretic pool relaxes (`spasticity_days`)
 toward
 
-    g* = 1 + `spasticity_gain` · susceptibility · (1 − crt) · ρ / (1 + `reticulospinal_upregulation`) · flexor bias
+    g* = 1 + `spasticity_gain` · susceptibility · (1 − crt) · flexor bias
+             · ρ / (1 + `reticulospinal_upregulation`)
 
 (flexors and adductors most; Wissel 2010). Early after a severe lesion the
 reflexes are depressed (acute flaccid stage): g − 1 − (1 − crt)·e^(−t/`acute_areflexia_days`).

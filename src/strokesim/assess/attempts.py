@@ -17,6 +17,7 @@ from strokesim.model.network import attempt, performance
 from strokesim.model.state import (
     PatientState,
     availability,
+    coordination_noise_factor,
     descending_survival,
     reflex_excess,
 )
@@ -57,12 +58,13 @@ def attempt_tasks(
     excess = reflex_excess(state, constants, day, params)
     if limb == 1:
         excess = jnp.zeros_like(excess)
-        share = jnp.asarray(1.0)
+        noise_sd = constants.motor_noise * coordination_noise_factor(state, constants, day, params)
     else:
         share = jnp.maximum(corticospinal_fraction(constants, day), _MIN_UNIT_SHARE)
-    noise_sd = jnp.minimum(constants.motor_noise / jnp.sqrt(share), _MAX_NOISE)
+        noise_sd = constants.motor_noise / jnp.sqrt(share)
+    noise_sd = jnp.minimum(noise_sd, _MAX_NOISE)
     target = jnp.asarray(tasks.target)
-    r, a = attempt(
+    r, a, _ = attempt(
         state.weights,
         jnp.asarray(task_code(tasks.target)),
         target,

@@ -169,18 +169,22 @@ def daily_step(
     squash_n = sat * (1.0 - jnp.exp(-total_n / sat)) / total_n
 
     def losses(w: Weights):
-        r_d, a_d = _attempts(w, state, constants, template, params, scale_p, avail, 0, reflex_ex)
-        r_n, a_n = _attempts(w, state, constants, template, params, scale_n, avail, 1, reflex_ex)
-        l_daily = squash_p * jnp.sum(daily_p * practice_loss(a_d, _TARGET, _SELECT)) + squash_n * (
-            jnp.sum(daily_n * practice_loss(a_n, _TARGET, _SELECT))
+        r_d, a_d, h_d = _attempts(
+            w, state, constants, template, params, scale_p, avail, 0, reflex_ex
+        )
+        r_n, a_n, h_n = _attempts(
+            w, state, constants, template, params, scale_n, avail, 1, reflex_ex
+        )
+        l_daily = squash_p * jnp.sum(daily_p * practice_loss(h_d, _TARGET, _SELECT)) + squash_n * (
+            jnp.sum(daily_n * practice_loss(h_n, _TARGET, _SELECT))
         )
         if with_stimulation:
-            r_t, a_t = _attempts(
+            r_t, _, h_t = _attempts(
                 w, state, constants, template, params, scale_therapy, avail, 0, reflex_ex
             )
         else:
-            r_t, a_t = r_d, a_d
-        l_therapy = squash_p * jnp.sum(therapy_w * practice_loss(a_t, _TARGET, _SELECT))
+            r_t, h_t = r_d, h_d
+        l_therapy = squash_p * jnp.sum(therapy_w * practice_loss(h_t, _TARGET, _SELECT))
         return (l_daily, l_therapy), (r_d, a_d, r_n, a_n, r_t)
 
     if with_stimulation:
@@ -258,7 +262,12 @@ def daily_step(
     q_value = state.q_value + params["use_value_rate"] * share * (
         jnp.stack([perf_p, perf_n]) - state.q_value
     )
-    new = PatientState(w, capacity, reticulospinal, reflex, ihi, excitability, q_value, use)
+    adaptation = state.bilateral_adaptation + (1.0 - state.bilateral_adaptation) * p_gain * (
+        squash_n * jnp.sum(daily_n)
+    ) / params["bilateral_adaptation_trials"]
+    new = PatientState(
+        w, capacity, reticulospinal, reflex, ihi, excitability, q_value, use, adaptation
+    )
     return new, use
 
 

@@ -240,10 +240,14 @@ def attempt(
     params: dict[str, float],
     limb: int,
     drive_noise: jnp.ndarray | float = 0.0,
-) -> tuple[jnp.ndarray, jnp.ndarray]:
+) -> tuple[jnp.ndarray, jnp.ndarray, jnp.ndarray]:
     """One attempt of each of K tasks with one limb: cortex → pathways → effort → muscles.
 
-    Returns cortical activity (K, 2, U) and muscle activation (K, M).
+    Returns cortical activity (K, 2, U), muscle activation (K, M) with the effort
+    the person chose, and the activation the habitual (healthy) command would have
+    produced (K, M). Learning works on the latter: the motor system learns from the
+    prediction error of its habitual command, so that the need for extra effort
+    fades as weights adapt (Shadmehr, Smith & Krakauer 2010 Annu Rev Neurosci).
     ``drive_noise`` is added to the descending drive in activation units (scaled by
     the command, i.e. signal-dependent).
     """
@@ -251,10 +255,12 @@ def attempt(
         weights.w_in, task_code, drive_scale, avail, ihi, params["activity_ceiling"]
     )
     drive = limb_drive(r, weights, descending, corticoreticular, reticulospinal_gain, limb)
+    habitual = drive + drive_noise / spinal_gain
     gain = command_gain(drive, target, spinal_gain, params["max_command_gain"])[:, None]
-    drive = gain * (drive + drive_noise / spinal_gain)
-    a = limb_activation(drive, spinal_gain, reflex_excess, params["reflex_coactivation"])
-    return r, a
+    coactivation = params["reflex_coactivation"]
+    a = limb_activation(gain * habitual, spinal_gain, reflex_excess, coactivation)
+    a_habitual = limb_activation(habitual, spinal_gain, reflex_excess, coactivation)
+    return r, a, a_habitual
 
 
 def performance(

@@ -172,6 +172,13 @@ _LITERATURE: tuple[Parameter, ...] = (
     Parameter("acute_areflexia_days", 5.0, "day", 1.0, 21.0,
               "Acute flaccid stage (Brunnstrom 1970; Twitchell 1951)",
               "Time constant with which reflexes return after a severe acute lesion."),
+    Parameter("coordination_noise_gain", 3.0, "1", 0.0, 10.0,
+              "Ipsilesional-arm deficits after stroke (Maenza et al. 2020 Neurorehabil Neural "
+              "Repair; Schaefer 2009 Brain); calibrated against V11",
+              "Extra non-paretic motor noise per unit share of the lesioned hemisphere unavailable."),
+    Parameter("bilateral_adaptation_trials", 7500.0, "trial", 1000.0, 50000.0,
+              "Non-paretic deficits shrink over weeks to months (Maenza 2020; Haaland 2009)",
+              "Effective non-paretic trials (× plasticity) for the intact hemisphere to adapt."),
     # --- arm use --------------------------------------------------------------------
     Parameter("daily_life_actions", 300.0, "trial/day", 50.0, 2000.0,
               "Order of magnitude of purposeful arm movements per day (Bailey & Lang 2014 "

@@ -15,6 +15,7 @@ __all__ = [
     "FLEXOR_BIAS",
     "PatientState",
     "availability",
+    "coordination_noise_factor",
     "descending_survival",
     "initial_state",
     "plasticity_gain",
@@ -38,6 +39,7 @@ class PatientState(NamedTuple):
     excitability: jnp.ndarray  # (2,) excitability set by homeostasis and stimulation
     q_value: jnp.ndarray  # (2,) expected success of [paretic, non-paretic] arm
     use: jnp.ndarray  # () paretic share of daily-life actions on the last day
+    bilateral_adaptation: jnp.ndarray  # () contralesional takeover of bimanual coordination
 
 
 def initial_state(template: Template, params: dict[str, float]) -> PatientState:
@@ -51,6 +53,7 @@ def initial_state(template: Template, params: dict[str, float]) -> PatientState:
         excitability=jnp.ones(2),
         q_value=jnp.ones(2),
         use=jnp.asarray(0.5),
+        bilateral_adaptation=jnp.asarray(0.0),
     )
 
 
@@ -74,6 +77,20 @@ def structural_cst_loss(constants: PatientConstants) -> jnp.ndarray:
     """Share of M1 corticospinal output lost for good (dead units or cut axons)."""
     m1 = slice(0, N_M1_UNITS)
     return 1.0 - jnp.mean(constants.alive[m1] * constants.cst[m1])
+
+
+def coordination_noise_factor(
+    state: PatientState, constants: PatientConstants, day: jnp.ndarray, params: dict[str, float]
+) -> jnp.ndarray:
+    """Motor-noise multiplier of the non-paretic arm (≥ 1).
+
+    Both hemispheres take part in the timing and coordination of skilled movement of
+    either hand (Haaland & Harrington 1996; Schaefer et al. 2009 Brain 132:1604); the
+    lesioned hemisphere's missing contribution makes the non-paretic arm less precise
+    until the contralesional hemisphere has adapted through practice.
+    """
+    lost = 1.0 - jnp.mean(availability(constants, day)[0])
+    return 1.0 + params["coordination_noise_gain"] * lost * (1.0 - state.bilateral_adaptation)
 
 
 def plasticity_gain(

@@ -1,0 +1,8 @@
+"""Helpers for testing strokesim and code built on it.
+
+- :mod:`strokesim.testing.strategies`: hypothesis strategies for valid patient
+  specifications, lesions, protocols and parameter vectors (needs the ``dev``
+  extra, which brings hypothesis);
+- :mod:`strokesim.testing.invariants`: checks that a simulation result obeys the
+  contract of ``docs/dataset.md`` (score ranges, item sums, scale rules).
+"""

@@ -1,0 +1,223 @@
+"""The virtual cohort of one validation run, and the simulations its targets share.
+
+A :class:`ValidationCohort` fixes the default virtual population (``n`` patients
+drawn with one root seed) and runs, on first use and once only:
+
+- the **natural history**: every patient under usual care for 180 days, assessed
+  on :data:`NATURAL_HISTORY_DAYS` (targets V1–V5, V10, V11);
+- the **usual-care course**: the same patients advanced day by day under usual
+  care, with the full state kept at the days the experiments branch from
+  (counterfactual twins of V6–V9, V12). Snapshots are chained: the state at day
+  540 is reached from the one at day 270, not re-simulated from onset;
+- **healthy controls**: lesion-free virtual people with the cohort's ages (V11).
+
+Nothing here computes a metric; :mod:`strokesim.validate.experiments` reads these
+runs into the inputs of the metric functions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from typing import Final
+
+import jax
+import numpy as np
+import xarray as xr
+
+from strokesim.branching import Snapshot, run_arms, snapshot
+from strokesim.cohort.population import sample_population
+from strokesim.engine import advance_to, day_inputs, device_batch_size, pad_batch, shard_batch
+from strokesim.errors import UserInputError
+from strokesim.model.lesion import LesionDescriptors
+from strokesim.model.parameters import model_parameters
+from strokesim.model.template import healthy_template
+from strokesim.simulate import Record, VirtualPatients, has_stimulation, simulate
+from strokesim.therapy import Protocol, compile_protocol, usual_care
+
+__all__ = [
+    "BASELINE_DAY",
+    "NATURAL_HISTORY_DAYS",
+    "ValidationCohort",
+]
+
+#: Day of FMA0 (FMA-UE at day 3), SAFE and NIHSS (VALIDATION.md conventions).
+BASELINE_DAY: Final[int] = 3
+#: Assessment days of the natural-history run: days 3 and 7, weekly to week 12,
+#: day 90 (3 months), then every 4 weeks to day 180 (6 months).
+NATURAL_HISTORY_DAYS: Final[tuple[int, ...]] = (
+    3,
+    7,
+    *range(14, 85, 7),
+    90,
+    112,
+    140,
+    168,
+    180,
+)
+#: Length of the natural-history run (days since onset).
+NATURAL_HISTORY_LENGTH: Final[int] = 180
+#: Smallest cohort the validation accepts (a handful of patients per LEAPS band).
+MIN_PATIENTS: Final[int] = 8
+#: Largest cohort (a sanity bound for a command-line value).
+MAX_PATIENTS: Final[int] = 1_000_000
+
+
+class ValidationCohort:
+    """The default virtual cohort of a validation run, with its shared simulations.
+
+    Parameters
+    ----------
+    n
+        Number of virtual patients (default 1000, as VALIDATION.md asks).
+    seed
+        Root seed: the population draw and every patient's random streams.
+    params
+        Model parameters (default: the registry); a calibration run passes its own.
+
+    Attributes
+    ----------
+    patients
+        The virtual patients (ids ``vp00000`` …), resolved to lesion descriptors.
+    protocol
+        Usual care: ~30 min of arm therapy (32 repetitions) on weekdays, days 3–92.
+
+    Examples
+    --------
+    >>> cohort = ValidationCohort(n=16, seed=0)          # doctest: +SKIP
+    >>> cohort.natural_history().sizes["patient"]        # doctest: +SKIP
+    16
+    """
+
+    def __init__(self, n: int = 1000, seed: int = 0, *, params: dict[str, float] | None = None):
+        if isinstance(n, bool) or not isinstance(n, int) or not MIN_PATIENTS <= n <= MAX_PATIENTS:
+            raise UserInputError("--n", f"must be an integer in {MIN_PATIENTS}–{MAX_PATIENTS}, got {n}")
+        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
+            raise UserInputError("--seed", f"must be an integer in 0–{2**32 - 1}, got {seed}")
+        self.n = n
+        self.seed = seed
+        self.params = dict(params) if params is not None else model_parameters()
+        ids = tuple(f"vp{index:05d}" for index in range(n))
+        self.patients = VirtualPatients.from_population(
+            sample_population(ids, seed, params=self.params)
+        )
+        self.protocol: Protocol = usual_care()
+        self._natural_history: xr.Dataset | None = None
+        self._snapshots: dict[int, Snapshot] = {}
+        self._assessments: dict[int, xr.Dataset] = {}
+        self._planned: set[int] = set()
+
+    def natural_history(self) -> xr.Dataset:
+        """Every patient under usual care for 180 days, assessed on the natural-history days.
+
+        Returns
+        -------
+        xarray.Dataset
+            As ``strokesim.simulate`` returns it (``docs/dataset.md``).
+        """
+        if self._natural_history is None:
+            self._natural_history = simulate(
+                self.patients,
+                self.protocol,
+                days=NATURAL_HISTORY_LENGTH,
+                record=Record(NATURAL_HISTORY_DAYS),
+                seed=self.seed,
+                params=self.params,
+            )
+        return self._natural_history
+
+    def plan(self, days: Iterable[int]) -> None:
+        """Announce snapshot days that experiments will ask for.
+
+        When a later day is requested, the course stops at each announced day on
+        the way and keeps its state, so the experiments may run in any order
+        without simulating a stretch of usual care twice.
+        """
+        self._planned.update(int(day) for day in days)
+
+    def snapshot(self, day: int) -> Snapshot:
+        """The whole state of every patient on ``day`` (days since onset) under usual care."""
+        if day in self._snapshots:
+            return self._snapshots[day]
+        stops = sorted({day} | {d for d in self._planned if d < day})
+        for stop in stops:
+            if stop in self._snapshots:
+                continue
+            earlier = [d for d in self._snapshots if d < stop]
+            if earlier:
+                self._snapshots[stop] = _advance(self._snapshots[max(earlier)], stop)
+            else:
+                self._snapshots[stop] = snapshot(
+                    self.patients, self.protocol, day=stop, seed=self.seed, params=self.params
+                )
+        return self._snapshots[day]
+
+    def assess(self, day: int) -> xr.Dataset:
+        """Assess every patient on ``day`` (no therapy change; rater noise as on any day).
+
+        Returns
+        -------
+        xarray.Dataset
+            One recorded day; assessments are keyed by (patient, day), so the
+            scores equal those of any other run that records the same day.
+        """
+        if day not in self._assessments:
+            arms = run_arms(
+                self.snapshot(day), {"usual_care": self.protocol}, days=day, record=Record((day,))
+            )
+            self._assessments[day] = arms.sel(arm="usual_care", day=day)
+        return self._assessments[day]
+
+    def healthy_controls(self, n_controls: int) -> VirtualPatients:
+        """Lesion-free virtual people (ids ``hc00000`` …) with ages drawn like the cohort's.
+
+        Parameters
+        ----------
+        n_controls
+            How many (at least 20, for a meaningful 5th percentile).
+        """
+        if n_controls < 20:
+            raise UserInputError("n_controls", f"must be at least 20, got {n_controls}")
+        ids = tuple(f"hc{index:05d}" for index in range(n_controls))
+        ages = sample_population(ids, self.seed, params=self.params).age
+        zero = np.zeros(n_controls, np.float32)
+        return VirtualPatients(
+            ids=ids,
+            descriptors=LesionDescriptors(zero, zero, zero, zero, ages.astype(np.float32)),
+            affected_side=tuple("left" for _ in ids),
+            lesion_volume_ml=zero.copy(),
+            nihss=np.zeros(n_controls, np.int16),
+            source=ids,
+        )
+
+    def release(self) -> None:
+        """Drop the kept snapshots and assessments (memory: ~64 kB per patient and day kept)."""
+        self._snapshots.clear()
+        self._assessments.clear()
+
+
+def _advance(earlier: Snapshot, day: int) -> Snapshot:
+    """Continue a snapshot under its own protocol to a later ``day``, without assessing.
+
+    The same compiled loop as :func:`strokesim.branching.snapshot`, started from the
+    earlier state instead of onset: the result equals ``snapshot(..., day=day)``.
+    """
+    daily = compile_protocol(earlier.protocol, day + 1)
+    n = len(earlier.patients)
+    size = device_batch_size(n)
+    states, constants = shard_batch(
+        (pad_batch(earlier.states, size), pad_batch(earlier.constants, size))
+    )
+    template = healthy_template(earlier.params)
+    states = advance_to(
+        states,
+        constants,
+        day_inputs(daily),
+        earlier.day,
+        day,
+        template,
+        earlier.params,
+        with_stimulation=has_stimulation(daily),
+    )
+    kept = jax.tree.map(lambda x: np.asarray(x)[:n], states)
+    return dataclasses.replace(earlier, states=kept, day=day)

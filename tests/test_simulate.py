@@ -1,0 +1,153 @@
+"""simulate(): batch-size and chunking invariance, seeds, and the labelled result.
+
+Compiling dominates short simulations, so the tests share a few batch shapes
+(1, 7, 64, 512 patients) and one horizon (10 days, assessed on days 3 and 10)
+with the other test modules.
+"""
+
+from __future__ import annotations
+
+import jax
+import numpy as np
+import pytest
+import xarray as xr
+
+from strokesim import simulate
+from strokesim.cohort.population import sample_population
+from strokesim.model.lesion import patient_constants
+from strokesim.model.parameters import model_parameters
+from strokesim.patient import LesionSpec, PatientSpec
+from strokesim.random_streams import patient_keys
+from strokesim.simulate import Record, VirtualPatients
+from strokesim.testing.invariants import dataset_violations
+
+DAYS = 10
+RECORD = Record((3, DAYS))
+N_POPULATION = 1000
+
+
+def subset(vp: VirtualPatients, index) -> VirtualPatients:
+    """The patients of ``vp`` at positions ``index``."""
+    index = np.asarray(index)
+    pick = lambda seq: tuple(seq[i] for i in index)  # noqa: E731
+    return VirtualPatients(
+        ids=pick(vp.ids),
+        descriptors=type(vp.descriptors)(*(np.asarray(x)[index] for x in vp.descriptors)),
+        affected_side=pick(vp.affected_side),
+        lesion_volume_ml=vp.lesion_volume_ml[index],
+        nihss=vp.nihss[index],
+        source=pick(vp.source),
+    )
+
+
+def assert_same_result(got: xr.Dataset, want: xr.Dataset) -> None:
+    """Every variable and coordinate identical (NaN equal to NaN), patient by patient."""
+    assert list(got.patient.values) == list(want.patient.values)
+    assert set(got.data_vars) == set(want.data_vars)
+    for name in want.data_vars:
+        a, b = got[name].values, want[name].values
+        assert a.dtype == b.dtype, name
+        np.testing.assert_array_equal(a, b, err_msg=name)
+    for name in want.coords:
+        np.testing.assert_array_equal(got[name].values, want[name].values, err_msg=name)
+
+
+@pytest.fixture(scope="module")
+def population() -> VirtualPatients:
+    ids = [f"pop{i:04d}" for i in range(N_POPULATION)]
+    return VirtualPatients.from_population(sample_population(ids, seed=11))
+
+
+@pytest.fixture(scope="module")
+def whole_batch(population: VirtualPatients) -> xr.Dataset:
+    """All 1,000 patients, default chunking (512 + 488 padded to 512)."""
+    return simulate(population, days=DAYS, record=RECORD, seed=5)
+
+
+def test_whole_batch_is_labelled_and_valid(whole_batch: xr.Dataset) -> None:
+    assert whole_batch.sizes["patient"] == N_POPULATION
+    assert list(whole_batch.day.values) == [3, DAYS]
+    assert whole_batch.attrs["seed"] == 5
+    assert whole_batch.attrs["created_by"] == "strokesim.simulate"
+    assert dataset_violations(whole_batch) == []
+
+
+def test_patient_alone_equals_patient_in_batch_of_1000(population, whole_batch) -> None:
+    for i in (0, 517, N_POPULATION - 1):
+        alone = simulate(subset(population, [i]), days=DAYS, record=RECORD, seed=5)
+        assert_same_result(alone, whole_batch.isel(patient=[i]))
+
+
+@pytest.mark.parametrize(("chunk_size", "n"), [(1, 9), (7, 20), (64, 100)])
+def test_result_does_not_depend_on_chunk_size(population, whole_batch, chunk_size, n) -> None:
+    # patients spread over the population, last one included: chunks end padded
+    index = np.linspace(0, N_POPULATION - 1, n).round().astype(int)
+    got = simulate(
+        subset(population, index), days=DAYS, record=RECORD, seed=5, chunk_size=chunk_size
+    )
+    assert_same_result(got, whole_batch.isel(patient=index))
+
+
+def test_patient_order_does_not_matter(population, whole_batch) -> None:
+    index = np.arange(7)[::-1] * 111
+    got = simulate(subset(population, index), days=DAYS, record=RECORD, seed=5)
+    assert_same_result(got, whole_batch.isel(patient=index))
+
+
+def _specs() -> list[PatientSpec]:
+    return [
+        PatientSpec(
+            id=f"spec{i}",
+            age=40 + 8 * i,
+            affected_side="left" if i % 2 else "right",
+            lesion=LesionSpec(affected=0.15 * i, cst_load=0.16 * i, premotor_damage=0.05 * i),
+        )
+        for i in range(7)
+    ]
+
+
+def test_specs_alone_equal_specs_in_batch() -> None:
+    together = simulate(_specs(), days=DAYS, record=RECORD, seed=3)
+    apart = simulate(_specs(), days=DAYS, record=RECORD, seed=3, chunk_size=1)
+    assert_same_result(apart, together)
+
+
+def test_same_seed_gives_the_same_result() -> None:
+    first = simulate(_specs(), days=DAYS, record=RECORD, seed=3)
+    second = simulate(_specs(), days=DAYS, record=RECORD, seed=3)
+    assert_same_result(second, first)
+    assert second.attrs["config_hash"] == first.attrs["config_hash"]
+
+
+def test_different_seed_gives_different_lesions() -> None:
+    params = model_parameters()
+    ids = [s.id for s in _specs()]
+    desc = simulate.__globals__["_from_specs"](_specs(), 0, params, 1).descriptors
+    a = patient_constants(desc, patient_keys(3, "patient", ids), params)
+    b = patient_constants(desc, patient_keys(4, "patient", ids), params)
+    # same descriptors, different unit-level fates (patients 1..6 have lesions)
+    for field in ("alive", "cst"):
+        differs = np.any(np.asarray(getattr(a, field)) != np.asarray(getattr(b, field)), axis=1)
+        assert differs[1:].all(), field
+    third = simulate(_specs(), days=DAYS, record=RECORD, seed=4)
+    first = simulate(_specs(), days=DAYS, record=RECORD, seed=3)
+    assert third.attrs["config_hash"] != first.attrs["config_hash"]
+    assert not np.array_equal(third.grip_kg.values, first.grip_kg.values)
+
+
+def test_unit_fates_are_nested_in_lesion_size() -> None:
+    """The units cut at a small load are also cut at a larger one (same patient key)."""
+    params = model_parameters()
+    keys = patient_keys(0, "patient", ["nested"] * 2)
+    desc = simulate.__globals__["_from_specs"](
+        [
+            PatientSpec(id="a", age=60, affected_side="left",
+                        lesion=LesionSpec(affected=0.3, cst_load=0.3)),
+            PatientSpec(id="b", age=60, affected_side="left",
+                        lesion=LesionSpec(affected=0.6, cst_load=0.6)),
+        ],
+        0, params, 1,
+    ).descriptors
+    c = jax.tree.map(np.asarray, patient_constants(desc, keys, params))
+    assert np.all(c.cst[1] <= c.cst[0])
+    assert np.all(c.alive[1] <= c.alive[0])
