@@ -266,3 +266,16 @@ def test_demo_refuses_bad_options_before_simulating(tmp_path: Path) -> None:
         assert result.exit_code == 2, result.output
         assert_one_line_error(result.stderr, field)
     assert files_in(tmp_path) == {"a_file"}
+
+
+def test_demo_interrupted_leaves_no_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import strokesim.demo
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(strokesim.demo, "simulate", interrupted)
+    result = invoke("demo", "--out", tmp_path / "new" / "demo")
+    assert result.exit_code == 130
+    assert result.stderr.strip() == "interrupted; nothing written"
+    assert files_in(tmp_path) == set()

@@ -68,3 +68,18 @@ def test_example_files_are_the_demo_patients(patient) -> None:
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.toml")), ids=lambda p: p.name)
 def test_every_example_patient_file_loads(path: Path) -> None:
     assert load_patients(path)
+
+
+def test_demo_command(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from strokesim.cli import DISCLAIMER as CLI_DISCLAIMER
+    from strokesim.cli import app
+
+    result = CliRunner().invoke(app, ["demo", "--out", str(tmp_path), "--days", "60"])
+    assert result.exit_code == 0, result.output
+    for patient in DEMO_PATIENTS:
+        assert patient.spec.id in result.stdout
+    assert f"wrote {tmp_path / 'report.html'}" in result.stdout
+    assert CLI_DISCLAIMER in result.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(DEMO_FILES)

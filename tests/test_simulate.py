@@ -7,19 +7,20 @@ with the other test modules.
 
 from __future__ import annotations
 
-import jax
 import numpy as np
 import pytest
 import xarray as xr
 
 from strokesim import simulate
 from strokesim.cohort.population import sample_population
-from strokesim.model.lesion import patient_constants
+from strokesim.engine import setup_batch
+from strokesim.model.lesion import LesionDescriptors
 from strokesim.model.parameters import model_parameters
+from strokesim.model.template import healthy_template
 from strokesim.patient import LesionSpec, PatientSpec
 from strokesim.random_streams import patient_keys
 from strokesim.simulate import Record, VirtualPatients
-from strokesim.testing.invariants import dataset_violations
+from strokesim.testing.invariants import assert_same_result, dataset_violations
 
 DAYS = 10
 RECORD = Record((3, DAYS))
@@ -38,18 +39,6 @@ def subset(vp: VirtualPatients, index) -> VirtualPatients:
         nihss=vp.nihss[index],
         source=pick(vp.source),
     )
-
-
-def assert_same_result(got: xr.Dataset, want: xr.Dataset) -> None:
-    """Every variable and coordinate identical (NaN equal to NaN), patient by patient."""
-    assert list(got.patient.values) == list(want.patient.values)
-    assert set(got.data_vars) == set(want.data_vars)
-    for name in want.data_vars:
-        a, b = got[name].values, want[name].values
-        assert a.dtype == b.dtype, name
-        np.testing.assert_array_equal(a, b, err_msg=name)
-    for name in want.coords:
-        np.testing.assert_array_equal(got[name].values, want[name].values, err_msg=name)
 
 
 @pytest.fixture(scope="module")
@@ -119,35 +108,48 @@ def test_same_seed_gives_the_same_result() -> None:
     assert second.attrs["config_hash"] == first.attrs["config_hash"]
 
 
-def test_different_seed_gives_different_lesions() -> None:
+def _constants(desc: LesionDescriptors, seed: int, ids: list[str]):
+    """Unit-level lesion and traits through the compiled setup (shape shared with simulate)."""
     params = model_parameters()
+    keys = patient_keys(seed, "patient", ids)
+    _, constants = setup_batch(desc, keys, healthy_template(params), params)
+    return {name: np.asarray(value) for name, value in constants._asdict().items()}
+
+
+def _descriptors(affected, cst_load) -> LesionDescriptors:
+    n = len(affected)
+    return LesionDescriptors(
+        np.asarray(affected, np.float32),
+        np.full(n, 0.7, np.float32),
+        np.asarray(cst_load, np.float32),
+        np.zeros(n, np.float32),
+        np.full(n, 60.0, np.float32),
+    )
+
+
+def test_different_seed_gives_different_lesions() -> None:
     ids = [s.id for s in _specs()]
-    desc = simulate.__globals__["_from_specs"](_specs(), 0, params, 1).descriptors
-    a = patient_constants(desc, patient_keys(3, "patient", ids), params)
-    b = patient_constants(desc, patient_keys(4, "patient", ids), params)
-    # same descriptors, different unit-level fates (patients 1..6 have lesions)
-    for field in ("alive", "cst"):
-        differs = np.any(np.asarray(getattr(a, field)) != np.asarray(getattr(b, field)), axis=1)
-        assert differs[1:].all(), field
-    third = simulate(_specs(), days=DAYS, record=RECORD, seed=4)
+    desc = _descriptors(np.full(7, 0.5), np.full(7, 0.5))
+    a, b = _constants(desc, 3, ids), _constants(desc, 4, ids)
+    # same descriptors, different unit-level fates for every patient
+    for field in ("alive", "stunned", "cst"):
+        assert np.any(a[field] != b[field], axis=1).all(), field
+    # and the same seed gives the same fates
+    again = _constants(desc, 3, ids)
+    for field in ("alive", "stunned", "cst"):
+        np.testing.assert_array_equal(again[field], a[field])
     first = simulate(_specs(), days=DAYS, record=RECORD, seed=3)
-    assert third.attrs["config_hash"] != first.attrs["config_hash"]
-    assert not np.array_equal(third.grip_kg.values, first.grip_kg.values)
+    other = simulate(_specs(), days=DAYS, record=RECORD, seed=4)
+    assert other.attrs["config_hash"] != first.attrs["config_hash"]
+    assert not np.array_equal(other.grip_kg.values, first.grip_kg.values)
 
 
 def test_unit_fates_are_nested_in_lesion_size() -> None:
     """The units cut at a small load are also cut at a larger one (same patient key)."""
-    params = model_parameters()
-    keys = patient_keys(0, "patient", ["nested"] * 2)
-    desc = simulate.__globals__["_from_specs"](
-        [
-            PatientSpec(id="a", age=60, affected_side="left",
-                        lesion=LesionSpec(affected=0.3, cst_load=0.3)),
-            PatientSpec(id="b", age=60, affected_side="left",
-                        lesion=LesionSpec(affected=0.6, cst_load=0.6)),
-        ],
-        0, params, 1,
-    ).descriptors
-    c = jax.tree.map(np.asarray, patient_constants(desc, keys, params))
-    assert np.all(c.cst[1] <= c.cst[0])
-    assert np.all(c.alive[1] <= c.alive[0])
+    sizes = np.linspace(0.0, 0.9, 7)
+    c = _constants(_descriptors(sizes, sizes), 0, ["nested"] * 7)
+    assert np.all(np.diff(c["cst"], axis=0) <= 0)
+    assert np.all(np.diff(c["alive"], axis=0) <= 0)
+    assert np.all(np.diff(c["crt"]) <= 0)
+    lost = 1.0 - c["cst"][:, :128].mean(1)
+    np.testing.assert_allclose(lost, sizes, atol=0.12)

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console, Group
@@ -24,6 +24,11 @@ from rich.table import Table
 from rich.text import Text
 
 from strokesim.errors import UserInputError
+
+if TYPE_CHECKING:  # the API is imported inside the commands: `--help` stays fast
+    import xarray as xr
+
+    from strokesim.therapy import Protocol
 
 __all__ = ["app", "main"]
 
@@ -57,8 +62,11 @@ def _user_errors() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
-    """A rich progress bar on standard error, fed by ``simulate``'s progress callback."""
+def _progress_bar(description: str, then: str) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar on standard error, fed by ``simulate``'s progress callback.
+
+    ``description`` labels the simulation, ``then`` what follows it inside the bar.
+    """
     from rich.progress import (
         BarColumn,
         Progress,
@@ -82,7 +90,7 @@ def _progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
         task = progress.add_task("preparing", total=None)
 
         def update(done: int, total: int) -> None:
-            stage = description if done < total else "writing"
+            stage = description if done < total else then
             progress.update(task, description=stage, completed=done, total=total)
 
         yield update
@@ -117,7 +125,7 @@ def _check_days(days: int, low: int = 1) -> int:
     return days
 
 
-def _resolve_protocol(value: str | None):
+def _resolve_protocol(value: str | None) -> Protocol:
     """A protocol from a TOML path (``*.toml`` or an existing file) or a shipped name."""
     from strokesim.therapy import load_protocol, named_protocol, usual_care
 
@@ -191,7 +199,7 @@ def simulate(
         from strokesim.simulate import simulate as run
         from strokesim.summary import outcome_summary, summary_record
 
-        with _progress_bar("simulating") as progress:
+        with _progress_bar("simulating", then="summarising") as progress:
             ds = run(
                 specs,
                 chosen,
@@ -215,11 +223,11 @@ def simulate(
         typer.echo(DISCLAIMER)
 
 
-def _write_simulation(ds, results: list[Path], figure: Path | None) -> list[Path]:
+def _write_simulation(ds: xr.Dataset, results: list[Path], figure: Path | None) -> list[Path]:
     from strokesim.io import write_results
-    from strokesim.outputs import write_all
+    from strokesim.outputs import Writer, write_all
 
-    plan: list = [(path, lambda p: write_results(ds, p, field="--out")) for path in results]
+    plan: list[Writer] = [(path, lambda p: write_results(ds, p, field="--out")) for path in results]
     if figure is not None:
         from strokesim.report import recovery_curves, save_figure
 
@@ -348,7 +356,7 @@ def demo(
 ) -> None:
     """Simulate four representative patients under usual care and write a report."""
     with _user_errors():
-        from strokesim.demo import DEMO_FILES, run_demo
+        from strokesim.demo import DEMO_FILES, LESION_COLUMN, run_demo
 
         _check_days(days, low=3)
         _check_seed(seed)
@@ -356,10 +364,11 @@ def demo(
             "Simulating four patients (mild, moderate, severe MEP+, severe MEP−) "
             f"for {days} days of usual care…"
         )
-        with _progress_bar("simulating") as progress:
+        with _progress_bar("simulating", then="writing report and figures") as progress:
             result = run_demo(out, days=days, seed=seed, progress=progress)
         # The lesions are in the report and in examples/patients/.
-        _print_table("Demo patients", result.table.drop(columns="Lesion").to_dict("records"))
+        shown = result.table.drop(columns=LESION_COLUMN)
+        _print_table("Demo patients", shown.to_dict("records"))
         if (result.table["As intended"] == "no").any():
             typer.echo(
                 "Note: with this seed some patients did not land in their intended day-3 "

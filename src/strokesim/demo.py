@@ -20,21 +20,26 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import xarray as xr
 
 from strokesim.errors import UserInputError
 from strokesim.io import ensure_writable, write_results
-from strokesim.outputs import prepare_folder, write_all
+from strokesim.outputs import Writer, output_folder, write_all
 from strokesim.patient import LesionSpec, PatientSpec
 from strokesim.simulate import MAX_DAYS, simulate
 from strokesim.summary import SUMMARY_DAYS, fma_ue_band, outcome_summary, summary_record
 from strokesim.therapy import usual_care
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 __all__ = [
     "DEMO_FILES",
     "DEMO_PATIENTS",
+    "LESION_COLUMN",
     "DemoPatient",
     "DemoResult",
     "demo_notes",
@@ -117,6 +122,8 @@ DEMO_FILES: tuple[str, ...] = (
 )
 
 _BASELINE_DAY = SUMMARY_DAYS[0]
+#: Heading of the lesion column of :func:`demo_table`.
+LESION_COLUMN = "Lesion (affected / stunned / CST load)"
 
 
 @dataclass(frozen=True)
@@ -160,8 +167,8 @@ def demo_notes(days: int, seed: int) -> list[str]:
 def demo_table(ds: xr.Dataset) -> pd.DataFrame:
     """The demo patients' intended profile next to their simulated outcomes.
 
-    Columns ``Patient``, ``Profile``, ``Lesion`` (affected share / stunned share /
-    CST load), ``FMA-UE day 3`` with its band, ``As intended`` (band and MEP as
+    Columns ``Patient``, ``Profile``, :data:`LESION_COLUMN` (affected share, stunned
+    share, CST load), ``FMA-UE day 3`` with its band, ``As intended`` (band and MEP as
     intended at day 3), then the columns of :func:`strokesim.summary.outcome_summary`
     after day 3.
     """
@@ -170,6 +177,7 @@ def demo_table(ds: xr.Dataset) -> pd.DataFrame:
     for patient in DEMO_PATIENTS:
         pid = patient.spec.id
         lesion = patient.spec.lesion
+        stunned = float(ds["stunned_share"].sel(patient=pid))
         at = ds.sel(patient=pid, day=_BASELINE_DAY)
         fma = int(at["fma_ue"])
         band = fma_ue_band(fma)
@@ -179,8 +187,7 @@ def demo_table(ds: xr.Dataset) -> pd.DataFrame:
         row = {
             "Patient": pid,
             "Profile": patient.profile,
-            "Lesion": f"{lesion.affected:g} / {float(ds['stunned_share'].sel(patient=pid)):.2g}"
-            f" / {lesion.cst_load:g}",
+            LESION_COLUMN: f"{lesion.affected:g} / {stunned:.2g} / {lesion.cst_load:g}",
             f"FMA-UE day {_BASELINE_DAY}": f"{fma} ({band})",
             "As intended": "yes" if as_intended else "no",
         }
@@ -217,8 +224,29 @@ def run_demo(
     ------
     strokesim.errors.UserInputError
         If ``days`` is out of range or the folder cannot be written (checked
-        before simulating; then nothing is written).
+        before simulating). On any error or interruption nothing is left behind:
+        neither files nor a folder this call created.
     """
+    if isinstance(days, bool) or not isinstance(days, int) or not 3 <= days <= MAX_DAYS:
+        raise UserInputError("days", f"must be an integer in 3–{MAX_DAYS}, got {days!r}")
+    with output_folder(out_dir) as folder:
+        paths = {name: ensure_writable(folder / name) for name in DEMO_FILES}
+        ds = simulate(
+            [p.spec for p in DEMO_PATIENTS],
+            usual_care(),
+            days=days,
+            record=summary_record(days),
+            seed=seed,
+            progress=progress,
+        )
+        table = demo_table(ds)
+        written = write_all(_demo_writers(ds, table, paths, days, seed))
+    return DemoResult(ds, tuple(written), table)
+
+
+def _demo_writers(
+    ds: xr.Dataset, table: pd.DataFrame, paths: dict[str, Path], days: int, seed: int
+) -> list[Writer]:
     from strokesim.report import (
         cortical_activity,
         recovery_curves,
@@ -227,24 +255,10 @@ def run_demo(
         write_html_report,
     )
 
-    if isinstance(days, bool) or not isinstance(days, int) or not 3 <= days <= MAX_DAYS:
-        raise UserInputError("days", f"must be an integer in 3–{MAX_DAYS}, got {days!r}")
-    folder = prepare_folder(out_dir)
-    paths = {name: ensure_writable(folder / name) for name in DEMO_FILES}
-    ds = simulate(
-        [p.spec for p in DEMO_PATIENTS],
-        usual_care(),
-        days=days,
-        record=summary_record(days),
-        seed=seed,
-        progress=progress,
-    )
-    table = demo_table(ds)
-
-    def figure(make: Callable[[], object]) -> Callable[[Path], object]:
+    def figure(make: Callable[[], Figure]) -> Callable[[Path], object]:
         return lambda path: save_figure(make(), path)
 
-    plan = [
+    return [
         (paths["demo.nc"], lambda path: write_results(ds, path)),
         (
             paths["report.html"],
@@ -261,4 +275,3 @@ def run_demo(
         (paths["scales.png"], figure(lambda: scale_panel(ds))),
         (paths["cortical_activity.png"], figure(lambda: cortical_activity(ds))),
     ]
-    return DemoResult(ds, tuple(write_all(plan)), table)

@@ -261,9 +261,13 @@ task k and the squared movement error L_k = Σ_m [(a\\*−a)₊² + (0.1 + σ)(a
     W      ← W − `learning_rate` · P(t) · ∇_W [ squash · Σ_k n_k L_k ]
 
 all weights (input tuning, crossed, uncrossed and cortico-reticular output) of
-both hemispheres learn; training under brain stimulation multiplies the
-gradient of the therapy trials unit by unit by the stimulation's plasticity gain
-in its target.
+both hemispheres learn. Inhibition received gates plasticity (Stagg et al.
+2011; Blicher et al. 2015): the gradient reaching hemisphere h is multiplied by
+
+    gate_h = exp(−`inhibition_plasticity_gating` · k_h · mean r_other)
+
+and training under brain stimulation multiplies the gradient of the therapy
+trials unit by unit by the stimulation's plasticity gain in its target.
 
 **Deviation: one expected-gradient step per day.** DESIGN §3 processes a day's
 trials as fixed-size masked mini-batches. Here the day's trials enter as
@@ -344,7 +348,15 @@ reflexes are depressed (acute flaccid stage): g − 1 − (1 − crt)·e^(−t/`
 ### 4.10 The non-paretic arm
 The non-paretic arm is driven by the contralesional hemisphere with uncrossed
 output from the lesioned one, and is recruited and inhibited like the paretic
-arm; its early clumsiness and recovery follow from the same equations.
+arm. Both hemispheres also take part in the timing and coordination of either
+hand (Haaland & Harrington 1996; Schaefer et al. 2009): the motor noise of the
+non-paretic arm is multiplied by
+
+    1 + `coordination_noise_gain` · (share of ipsilesional units unavailable) · (1 − b)
+    b ← b + (1 − b) · P(t) · (effective non-paretic actions) / `bilateral_adaptation_trials`
+
+where b, the contralesional hemisphere's takeover of coordination, grows with
+the non-paretic arm's practice: the early clumsiness of the "good" arm fades.
 
 ### 4.11 Time stepping
 Days advance with `jax.lax.fori_loop` between assessment days (a `scan` without

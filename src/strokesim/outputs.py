@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from strokesim.errors import UserInputError
@@ -31,6 +31,7 @@ __all__ = [
     "check_distinct",
     "check_figure_path",
     "check_result_path",
+    "output_folder",
     "prepare_folder",
     "write_all",
 ]
@@ -85,6 +86,25 @@ def prepare_folder(path: str | os.PathLike[str], field: str = "--out") -> Path:
     if not os.access(folder, os.W_OK | os.X_OK):
         raise UserInputError(field, f"cannot write into {folder}: not writable")
     return folder
+
+
+@contextlib.contextmanager
+def output_folder(path: str | os.PathLike[str], field: str = "--out") -> Iterator[Path]:
+    """:func:`prepare_folder` for the duration of some work, undone if the work fails.
+
+    Folders this call created are removed again (if still empty) when the work
+    inside raises or is interrupted, so a failed command leaves no trace.
+    """
+    folder = Path(path)
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    prepare_folder(folder, field)
+    try:
+        yield folder
+    except BaseException:
+        for created in missing:  # deepest first
+            with contextlib.suppress(OSError):
+                created.rmdir()
+        raise
 
 
 def check_distinct(paths: Iterable[Path], field: str = "--out") -> None:

@@ -21,7 +21,7 @@ import xarray as xr
 
 from strokesim.model.anatomy import ARAT_SUBSCALES, FMA_ITEMS, MUSCLES
 
-__all__ = ["MAS_GRADES", "RANGES", "dataset_violations"]
+__all__ = ["MAS_GRADES", "RANGES", "assert_same_result", "dataset_violations"]
 
 #: Modified Ashworth codes (1.5 = "1+").
 MAS_GRADES = (0.0, 1.0, 1.5, 2.0, 3.0, 4.0)
@@ -156,3 +156,30 @@ def dataset_violations(ds: xr.Dataset, variables: Iterable[str] | None = None) -
     if variables is None:
         out += _rule_violations(ds)
     return out
+
+
+def assert_same_result(got: xr.Dataset, want: xr.Dataset) -> None:
+    """Assert two simulation results agree patient by patient.
+
+    Integer and boolean variables (every clinical score, MEP status) and all
+    coordinates must be identical. Float variables may differ by float round-off
+    (relative 1e-5, absolute 1e-6): XLA vectorises the patient axis differently
+    for different batch shapes, which changes the order of float reductions (a
+    cortical activity off by 1e-7 relative has been seen). NaN equals NaN.
+
+    Raises
+    ------
+    AssertionError
+        Naming the first variable that differs.
+    """
+    assert list(got.patient.values) == list(want.patient.values), "patients differ"
+    assert set(got.data_vars) == set(want.data_vars), "variables differ"
+    for name in want.data_vars:
+        a, b = got[name].values, want[name].values
+        assert a.dtype == b.dtype, f"{name}: dtype {a.dtype} != {b.dtype}"
+        if np.issubdtype(a.dtype, np.floating):
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6, err_msg=name)
+        else:
+            np.testing.assert_array_equal(a, b, err_msg=name)
+    for name in want.coords:
+        np.testing.assert_array_equal(got[name].values, want[name].values, err_msg=name)

@@ -28,8 +28,6 @@ import numpy as np
 import xarray as xr
 from numpy.typing import NDArray
 
-from strokesim.simulate import Record, simulate
-from strokesim.therapy import no_therapy
 from strokesim.validate.experiments_cohort import (
     BASELINE_DAY,
     NATURAL_HISTORY_DAYS,
@@ -37,6 +35,11 @@ from strokesim.validate.experiments_cohort import (
 )
 from strokesim.validate.experiments_data import ExperimentData
 from strokesim.validate.experiments_protocols import (
+    V6_DESIGN,
+    V7_DESIGN,
+    V8_DESIGN,
+    V9_DESIGN,
+    V12_DESIGN,
     ConstraintDesign,
     ExtraTrainingDesign,
     IntensiveDesign,
@@ -197,20 +200,13 @@ def nonparetic_deficit_experiment(
     """
     history = cohort.natural_history()
     count = n_controls if n_controls is not None else max(DEFAULT_MIN_CONTROLS, cohort.n)
-    controls = simulate(
-        cohort.healthy_controls(count),
-        no_therapy(),
-        days=WEEK1_DAY,
-        record=Record((WEEK1_DAY,)),
-        seed=cohort.seed,
-        params=cohort.params,
-    )
+    controls = cohort.healthy_controls(count, WEEK1_DAY)
     return ExperimentData(
         "V11",
         inputs={
             "dex_patients_w1": _at(history, "nonparetic_dexterity", WEEK1_DAY),
             "dex_patients_w26": _at(history, "nonparetic_dexterity", SIX_MONTHS_DAY),
-            "dex_controls": _at(controls, "nonparetic_dexterity", WEEK1_DAY),
+            "dex_controls": controls["nonparetic_dexterity"].to_numpy().astype(np.float64),
             "fma0": _at(history, "fma_ue", BASELINE_DAY),
         },
         design=_COHORT_DESIGN.format(n=cohort.n)
@@ -239,11 +235,11 @@ EXPERIMENTS: Final[dict[str, Callable[[ValidationCohort], ExperimentData]]] = {
 
 #: Target id → days on which the usual-care course is branched (see ValidationCohort.plan).
 SNAPSHOT_DAYS: Final[dict[str, tuple[int, ...]]] = {
-    "V6": (BASELINE_DAY, StimulationDesign().start_day),
-    "V7": (ConstraintDesign().start_day,),
-    "V8": (ExtraTrainingDesign().early_start_day, ExtraTrainingDesign().late_start_day),
-    "V9": (IntensiveDesign().start_day,),
-    "V12": (TaskSpecificityDesign().start_day,),
+    "V6": (BASELINE_DAY, V6_DESIGN.start_day),
+    "V7": (V7_DESIGN.start_day,),
+    "V8": (V8_DESIGN.early_start_day, V8_DESIGN.late_start_day),
+    "V9": (V9_DESIGN.start_day,),
+    "V12": (V12_DESIGN.start_day,),
 }
 
 

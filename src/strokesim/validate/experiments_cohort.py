@@ -11,6 +11,11 @@ drawn with one root seed) and runs, on first use and once only:
   540 is reached from the one at day 270, not re-simulated from onset;
 - **healthy controls**: lesion-free virtual people with the cohort's ages (V11).
 
+Every run here continues a snapshot (:func:`strokesim.branching.run_arms`) with the
+protocol compiled over one fixed horizon (:data:`COURSE_HORIZON_DAYS`): a run only
+simulates up to its last assessment day, and equal input shapes let every run of
+the battery reuse one compiled program instead of compiling one per length.
+
 Nothing here computes a metric; :mod:`strokesim.validate.experiments` reads these
 runs into the inputs of the metric functions.
 """
@@ -18,25 +23,34 @@ runs into the inputs of the metric functions.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Final
 
 import jax
 import numpy as np
 import xarray as xr
 
-from strokesim.branching import Snapshot, run_arms, snapshot
+from strokesim.branching import Snapshot, run_arms
 from strokesim.cohort.population import sample_population
-from strokesim.engine import advance_to, day_inputs, device_batch_size, pad_batch, shard_batch
+from strokesim.engine import (
+    advance_to,
+    day_inputs,
+    device_batch_size,
+    pad_batch,
+    setup_batch,
+    shard_batch,
+)
 from strokesim.errors import UserInputError
 from strokesim.model.lesion import LesionDescriptors
 from strokesim.model.parameters import model_parameters
 from strokesim.model.template import healthy_template
-from strokesim.simulate import Record, VirtualPatients, has_stimulation, simulate
-from strokesim.therapy import Protocol, compile_protocol, usual_care
+from strokesim.random_streams import patient_keys
+from strokesim.simulate import Record, VirtualPatients, has_stimulation
+from strokesim.therapy import Protocol, compile_protocol, no_therapy, usual_care
 
 __all__ = [
     "BASELINE_DAY",
+    "COURSE_HORIZON_DAYS",
     "NATURAL_HISTORY_DAYS",
     "ValidationCohort",
 ]
@@ -57,6 +71,9 @@ NATURAL_HISTORY_DAYS: Final[tuple[int, ...]] = (
 )
 #: Length of the natural-history run (days since onset).
 NATURAL_HISTORY_LENGTH: Final[int] = 180
+#: Length (days since onset) over which every protocol of the battery is compiled;
+#: covers the latest default follow-up (V9: day 743).
+COURSE_HORIZON_DAYS: Final[int] = 1095
 #: Smallest cohort the validation accepts (a handful of patients per LEAPS band).
 MIN_PATIENTS: Final[int] = 8
 #: Largest cohort (a sanity bound for a command-line value).
@@ -82,6 +99,11 @@ class ValidationCohort:
     protocol
         Usual care: ~30 min of arm therapy (32 repetitions) on weekdays, days 3–92.
 
+    Raises
+    ------
+    strokesim.errors.UserInputError
+        If ``n`` or ``seed`` is out of range (messages name ``--n`` and ``--seed``).
+
     Examples
     --------
     >>> cohort = ValidationCohort(n=16, seed=0)          # doctest: +SKIP
@@ -90,10 +112,7 @@ class ValidationCohort:
     """
 
     def __init__(self, n: int = 1000, seed: int = 0, *, params: dict[str, float] | None = None):
-        if isinstance(n, bool) or not isinstance(n, int) or not MIN_PATIENTS <= n <= MAX_PATIENTS:
-            raise UserInputError("--n", f"must be an integer in {MIN_PATIENTS}–{MAX_PATIENTS}, got {n}")
-        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
-            raise UserInputError("--seed", f"must be an integer in 0–{2**32 - 1}, got {seed}")
+        self.check_size(n, seed)
         self.n = n
         self.seed = seed
         self.params = dict(params) if params is not None else model_parameters()
@@ -107,23 +126,29 @@ class ValidationCohort:
         self._assessments: dict[int, xr.Dataset] = {}
         self._planned: set[int] = set()
 
+    @staticmethod
+    def check_size(n: int, seed: int) -> None:
+        """Raise :class:`~strokesim.errors.UserInputError` for a bad cohort size or seed."""
+        if isinstance(n, bool) or not isinstance(n, int) or not MIN_PATIENTS <= n <= MAX_PATIENTS:
+            raise UserInputError(
+                "--n", f"must be an integer in {MIN_PATIENTS}–{MAX_PATIENTS}, got {n}"
+            )
+        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
+            raise UserInputError("--seed", f"must be an integer in 0–{2**32 - 1}, got {seed}")
+
     def natural_history(self) -> xr.Dataset:
         """Every patient under usual care for 180 days, assessed on the natural-history days.
 
         Returns
         -------
         xarray.Dataset
-            As ``strokesim.simulate`` returns it (``docs/dataset.md``).
+            Variables and coordinates as ``strokesim.simulate`` returns them
+            (``docs/dataset.md``), days :data:`NATURAL_HISTORY_DAYS`.
         """
         if self._natural_history is None:
-            self._natural_history = simulate(
-                self.patients,
-                self.protocol,
-                days=NATURAL_HISTORY_LENGTH,
-                record=Record(NATURAL_HISTORY_DAYS),
-                seed=self.seed,
-                params=self.params,
-            )
+            self._natural_history = self.run_arms(
+                0, {"usual_care": self.protocol}, Record(NATURAL_HISTORY_DAYS)
+            ).sel(arm="usual_care", drop=True)
         return self._natural_history
 
     def plan(self, days: Iterable[int]) -> None:
@@ -137,20 +162,26 @@ class ValidationCohort:
 
     def snapshot(self, day: int) -> Snapshot:
         """The whole state of every patient on ``day`` (days since onset) under usual care."""
-        if day in self._snapshots:
-            return self._snapshots[day]
-        stops = sorted({day} | {d for d in self._planned if d < day})
-        for stop in stops:
-            if stop in self._snapshots:
-                continue
-            earlier = [d for d in self._snapshots if d < stop]
-            if earlier:
-                self._snapshots[stop] = _advance(self._snapshots[max(earlier)], stop)
-            else:
-                self._snapshots[stop] = snapshot(
-                    self.patients, self.protocol, day=stop, seed=self.seed, params=self.params
-                )
+        if day not in self._snapshots:
+            if not self._snapshots:
+                self._snapshots[0] = _onset(self.patients, self.protocol, self.seed, self.params)
+            for stop in sorted({day} | {d for d in self._planned if d < day}):
+                if stop not in self._snapshots:
+                    latest = max(d for d in self._snapshots if d < stop)
+                    self._snapshots[stop] = _advance(self._snapshots[latest], stop)
         return self._snapshots[day]
+
+    def run_arms(self, day: int, protocols: Mapping[str, Protocol], record: Record) -> xr.Dataset:
+        """Branch the usual-care course on ``day`` into ``protocols`` (counterfactual twins).
+
+        Returns
+        -------
+        xarray.Dataset
+            As :func:`strokesim.branching.run_arms`: an ``arm`` dimension in the
+            order of ``protocols``.
+        """
+        horizon = max(COURSE_HORIZON_DAYS, record.days[-1])
+        return run_arms(self.snapshot(day), protocols, days=horizon, record=record)
 
     def assess(self, day: int) -> xr.Dataset:
         """Assess every patient on ``day`` (no therapy change; rater noise as on any day).
@@ -158,42 +189,64 @@ class ValidationCohort:
         Returns
         -------
         xarray.Dataset
-            One recorded day; assessments are keyed by (patient, day), so the
-            scores equal those of any other run that records the same day.
+            One recorded day, without a ``day`` dimension. Assessments are keyed by
+            (patient, day), so the scores equal those of any run recording that day.
         """
         if day not in self._assessments:
-            arms = run_arms(
-                self.snapshot(day), {"usual_care": self.protocol}, days=day, record=Record((day,))
-            )
-            self._assessments[day] = arms.sel(arm="usual_care", day=day)
+            arms = self.run_arms(day, {"usual_care": self.protocol}, Record((day,)))
+            self._assessments[day] = arms.sel(arm="usual_care", day=day, drop=True)
         return self._assessments[day]
 
-    def healthy_controls(self, n_controls: int) -> VirtualPatients:
-        """Lesion-free virtual people (ids ``hc00000`` …) with ages drawn like the cohort's.
+    def healthy_controls(self, n_controls: int, day: int) -> xr.Dataset:
+        """Lesion-free virtual people with ages drawn like the cohort's, assessed on ``day``.
 
         Parameters
         ----------
         n_controls
-            How many (at least 20, for a meaningful 5th percentile).
+            How many (ids ``hc00000`` …; at least 20, for a meaningful 5th percentile).
+        day
+            Assessment day of a run without therapy (days since "onset").
+
+        Returns
+        -------
+        xarray.Dataset
+            One recorded day, without a ``day`` dimension.
         """
         if n_controls < 20:
             raise UserInputError("n_controls", f"must be at least 20, got {n_controls}")
         ids = tuple(f"hc{index:05d}" for index in range(n_controls))
-        ages = sample_population(ids, self.seed, params=self.params).age
+        ages = sample_population(ids, self.seed, params=self.params).age.astype(np.float32)
         zero = np.zeros(n_controls, np.float32)
-        return VirtualPatients(
+        controls = VirtualPatients(
             ids=ids,
-            descriptors=LesionDescriptors(zero, zero, zero, zero, ages.astype(np.float32)),
+            descriptors=LesionDescriptors(zero, zero, zero, zero, ages),
             affected_side=tuple("left" for _ in ids),
             lesion_volume_ml=zero.copy(),
             nihss=np.zeros(n_controls, np.int16),
             source=ids,
         )
+        start = _onset(controls, no_therapy(), self.seed, self.params)
+        horizon = max(COURSE_HORIZON_DAYS, day)
+        arms = run_arms(start, {"no_therapy": start.protocol}, days=horizon, record=Record((day,)))
+        return arms.sel(arm="no_therapy", day=day, drop=True)
 
     def release(self) -> None:
-        """Drop the kept snapshots and assessments (memory: ~64 kB per patient and day kept)."""
+        """Drop the kept snapshots and assessments (each snapshot holds ~64 kB per patient)."""
         self._snapshots.clear()
         self._assessments.clear()
+
+
+def _onset(
+    patients: VirtualPatients, protocol: Protocol, seed: int, params: dict[str, float]
+) -> Snapshot:
+    """The state of every patient at onset (day 0), as :func:`strokesim.branching.snapshot`."""
+    n = len(patients)
+    size = device_batch_size(n)
+    keys = patient_keys(seed, "patient", patients.ids)
+    desc, keys = shard_batch((pad_batch(patients.descriptors, size), pad_batch(keys, size)))
+    states, constants = setup_batch(desc, keys, healthy_template(params), params)
+    kept = jax.tree.map(lambda x: np.asarray(x)[:n], (states, constants))
+    return Snapshot(patients, kept[0], kept[1], 0, seed, params, protocol)
 
 
 def _advance(earlier: Snapshot, day: int) -> Snapshot:
@@ -202,20 +255,20 @@ def _advance(earlier: Snapshot, day: int) -> Snapshot:
     The same compiled loop as :func:`strokesim.branching.snapshot`, started from the
     earlier state instead of onset: the result equals ``snapshot(..., day=day)``.
     """
-    daily = compile_protocol(earlier.protocol, day + 1)
+    horizon = max(COURSE_HORIZON_DAYS, day)
+    daily = compile_protocol(earlier.protocol, horizon + 1)
     n = len(earlier.patients)
     size = device_batch_size(n)
     states, constants = shard_batch(
         (pad_batch(earlier.states, size), pad_batch(earlier.constants, size))
     )
-    template = healthy_template(earlier.params)
     states = advance_to(
         states,
         constants,
         day_inputs(daily),
         earlier.day,
         day,
-        template,
+        healthy_template(earlier.params),
         earlier.params,
         with_stimulation=has_stimulation(daily),
     )

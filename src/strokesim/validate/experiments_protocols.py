@@ -18,6 +18,11 @@ from strokesim.model.anatomy import TASK_FAMILIES
 from strokesim.therapy import Protocol, TaskTraining, named_protocol, usual_care
 
 __all__ = [
+    "V6_DESIGN",
+    "V7_DESIGN",
+    "V8_DESIGN",
+    "V9_DESIGN",
+    "V12_DESIGN",
     "ConstraintDesign",
     "ExtraTrainingDesign",
     "IntensiveDesign",
@@ -181,6 +186,14 @@ class TaskSpecificityDesign:
     def duration_days(self) -> int:
         """Length of the training window (days)."""
         return self.weeks * _DAYS_PER_WEEK
+
+
+#: The default designs: the emulations described in ``docs/validation.md``.
+V6_DESIGN: Final[StimulationDesign] = StimulationDesign()
+V7_DESIGN: Final[ConstraintDesign] = ConstraintDesign()
+V8_DESIGN: Final[ExtraTrainingDesign] = ExtraTrainingDesign()
+V9_DESIGN: Final[IntensiveDesign] = IntensiveDesign()
+V12_DESIGN: Final[TaskSpecificityDesign] = TaskSpecificityDesign()
 
 
 def shifted_protocol(name: str, start_day: int) -> Protocol:

@@ -15,12 +15,16 @@ import numpy as np
 import xarray as xr
 from numpy.typing import NDArray
 
-from strokesim.branching import run_arms
 from strokesim.simulate import Record
 from strokesim.therapy import Protocol, usual_care
 from strokesim.validate.experiments_cohort import BASELINE_DAY, ValidationCohort
 from strokesim.validate.experiments_data import ExperimentData
 from strokesim.validate.experiments_protocols import (
+    V6_DESIGN,
+    V7_DESIGN,
+    V8_DESIGN,
+    V9_DESIGN,
+    V12_DESIGN,
     ConstraintDesign,
     ExtraTrainingDesign,
     IntensiveDesign,
@@ -49,7 +53,7 @@ _PERCENT = 100.0
 
 
 def contralesional_inhibition_experiment(
-    cohort: ValidationCohort, design: StimulationDesign = StimulationDesign()
+    cohort: ValidationCohort, *, design: StimulationDesign = V6_DESIGN
 ) -> ExperimentData:
     """V6: 1 Hz rTMS of contralesional M1 before training vs sham, twins from day 14.
 
@@ -63,12 +67,12 @@ def contralesional_inhibition_experiment(
     fma0 = _values(cohort.assess(BASELINE_DAY), "fma_ue")
     arms = stimulation_protocols(design)
     start, end = design.start_day, design.outcome_day
-    result = run_arms(cohort.snapshot(start), arms, days=end, record=Record((start, end)))
+    result = cohort.run_arms(start, arms, Record((start, end)))
     delta = {arm: _change(result, arm, "fma_ue", start, end) for arm in arms}
     return ExperimentData(
         "V6",
         inputs={"fma0": fma0, "delta_fma_active": delta["rtms"], "delta_fma_sham": delta["sham"]},
-        figure={},
+        figure={"days": np.asarray([start, end])},
         design=(
             f"{cohort.n} virtual patients of the default cohort, usual care to day {start}; "
             f"twins from day {start}: active — {arms['rtms'].description} Sham — "
@@ -80,7 +84,7 @@ def contralesional_inhibition_experiment(
 
 
 def learned_non_use_experiment(
-    cohort: ValidationCohort, design: ConstraintDesign = ConstraintDesign()
+    cohort: ValidationCohort, *, design: ConstraintDesign = V7_DESIGN
 ) -> ExperimentData:
     """V7: two weeks of CIMT in chronic patients; use 12 months later against function.
 
@@ -110,9 +114,7 @@ def learned_non_use_experiment(
     post = _therapy_end(protocol) + 1  # first day assessed after a whole day without the mitt
     follow = post + design.follow_up_days
     course = sorted({start, *(post + o for o in _USE_COURSE_OFFSETS if post + o < follow), follow})
-    result = run_arms(
-        cohort.snapshot(start), {"cimt": protocol}, days=follow, record=Record(tuple(course))
-    )
+    result = cohort.run_arms(start, {"cimt": protocol}, Record(tuple(course)))
     use = _values(result.sel(arm="cimt"), "paretic_use_fraction")
     index = {day: k for k, day in enumerate(course)}
     function_end = _values(result.sel(arm="cimt", day=post), "fma_ue")
@@ -136,7 +138,7 @@ def learned_non_use_experiment(
 
 
 def training_timing_experiment(
-    cohort: ValidationCohort, design: ExtraTrainingDesign = ExtraTrainingDesign()
+    cohort: ValidationCohort, *, design: ExtraTrainingDesign = V8_DESIGN
 ) -> ExperimentData:
     """V8: +20 h of training over 10 weeks from day 60 vs from day 200, each against no-extra twins.
 
@@ -153,21 +155,27 @@ def training_timing_experiment(
     for label, start in (("early", design.early_start_day), ("late", design.late_start_day)):
         end = start + design.duration_days
         arms = {"extra": extra_training_protocol(design, start), "none": cohort.protocol}
-        result = run_arms(cohort.snapshot(start), arms, days=end, record=Record((start, end)))
+        result = cohort.run_arms(start, arms, Record((start, end)))
         effects[label] = _change(result, "extra", "fma_ue", start, end) - _change(
             result, "none", "fma_ue", start, end
         )
         starts[label] = _values(result.sel(arm="none", day=start), "fma_ue")
-    example = extra_training_protocol(design, design.early_start_day)
     return ExperimentData(
         "V8",
         inputs={"effect_early": effects["early"], "effect_late": effects["late"]},
-        figure={"fma_start_early": starts["early"], "fma_start_late": starts["late"]},
+        figure={
+            "fma_start_early": starts["early"],
+            "fma_start_late": starts["late"],
+            "start_days": np.asarray([design.early_start_day, design.late_start_day]),
+        },
         design=(
             f"{cohort.n} virtual patients under usual care; twins branched on day "
             f"{design.early_start_day} and on day {design.late_start_day}: "
-            f"{example.description.replace(f' from day {design.early_start_day}', '')} "
-            f"vs usual care alone (no extra). Effect: FMA-UE change with extra − without, "
+            f"usual care plus {design.extra_hours:g} h of extra task training "
+            f"({design.sessions_per_week} × {design.minutes_per_session} min per week for "
+            f"{design.weeks} weeks, {design.trials_per_session} repetitions per session, "
+            f"{design.trials_per_hour} per hour as in usual care, Lang 2009) vs usual care "
+            f"alone (no extra). Effect: FMA-UE change with extra − without, "
             f"from the branch day to the end of training ({design.duration_days} days later)."
         ),
         n_patients=cohort.n,
@@ -175,7 +183,7 @@ def training_timing_experiment(
 
 
 def chronic_intensive_experiment(
-    cohort: ValidationCohort, design: IntensiveDesign = IntensiveDesign()
+    cohort: ValidationCohort, *, design: IntensiveDesign = V9_DESIGN
 ) -> ExperimentData:
     """V9: the 90-hour Queen Square programme at 18 months in moderately impaired patients.
 
@@ -192,10 +200,7 @@ def chronic_intensive_experiment(
     protocol = intensive_protocol(design)
     end = _therapy_end(protocol)
     follow = end + design.follow_up_days
-    result = run_arms(
-        cohort.snapshot(start), {"intensive": protocol}, days=follow,
-        record=Record((start, end, follow)),
-    )
+    result = cohort.run_arms(start, {"intensive": protocol}, Record((start, end, follow)))
     fma = _values(result.sel(arm="intensive"), "fma_ue")[included]
     return ExperimentData(
         "V9",
@@ -212,7 +217,7 @@ def chronic_intensive_experiment(
 
 
 def task_specificity_experiment(
-    cohort: ValidationCohort, design: TaskSpecificityDesign = TaskSpecificityDesign()
+    cohort: ValidationCohort, *, design: TaskSpecificityDesign = V12_DESIGN
 ) -> ExperimentData:
     """V12: twins trained on one task family or on another; gains on trained vs untrained.
 
@@ -233,7 +238,7 @@ def task_specificity_experiment(
     first, second = design.families
     start, end = design.start_day, design.start_day + design.duration_days
     arms = {family: family_training_protocol(design, family) for family in design.families}
-    result = run_arms(cohort.snapshot(start), arms, days=end, record=Record((start, end)))
+    result = cohort.run_arms(start, arms, Record((start, end)))
     performance = result["task_family_performance"] * _PERCENT
     gain = (performance.sel(day=end) - performance.sel(day=start)).transpose(
         "arm", "patient", "task_family"

@@ -1,0 +1,83 @@
+"""No NaN or infinity anywhere in the registry's plausible parameter ranges.
+
+Parameter vectors put every parameter at the low or the high end of its
+registry range (all low, all high, and random corners); a 90-day run of seven
+population patients must then still satisfy the dataset contract.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+
+from strokesim import simulate
+from strokesim.cohort.population import sample_population
+from strokesim.model.parameters import REGISTRY, model_parameters
+from strokesim.simulate import Record, VirtualPatients
+from strokesim.testing.invariants import dataset_violations
+from strokesim.testing.strategies import parameter_corners
+
+DAYS = 90
+RECORD = Record((3, 30, DAYS))
+
+#: Parameters whose joint high ends make the Hebbian update diverge (see the xfail below).
+HEBBIAN_DIVERGENCE = (
+    "hebbian_rate",
+    "daily_life_actions",
+    "daily_life_learning_weight",
+    "trials_saturation",
+)
+HEBBIAN_BUG = (
+    "model/dynamics.py:222-225: the multiplicative Hebbian update "
+    "w_in *= 1 + hebbian_rate·P(t)·Σweight_p·(practised − ref) is unbounded; with "
+    "hebbian_rate, daily_life_actions, daily_life_learning_weight and trials_saturation "
+    "at their registry highs, |hebb| exceeds 1, input weights blow up and cortical "
+    "activity, grip, use, MAL, laterality and dexterity become NaN within 90 days"
+)
+
+
+def _ends(high: set[str]) -> dict[str, float]:
+    return model_parameters(
+        **{name: (p.high if name in high else p.low) for name, p in REGISTRY.items()}
+    )
+
+
+@pytest.fixture(scope="module")
+def patients() -> VirtualPatients:
+    ids = [f"corner{i}" for i in range(7)]
+    return VirtualPatients.from_population(sample_population(ids, seed=2))
+
+
+def _violations(patients: VirtualPatients, params: dict[str, float]) -> list[str]:
+    ds = simulate(patients, days=DAYS, record=RECORD, seed=1, params=params)
+    return dataset_violations(ds)
+
+
+def test_registry_ranges_are_ordered_and_hold_the_value() -> None:
+    for name, p in REGISTRY.items():
+        assert p.low <= p.value <= p.high, name
+        assert np.isfinite([p.low, p.high]).all(), name
+
+
+def test_no_nan_with_every_parameter_at_its_low_end(patients) -> None:
+    assert _violations(patients, _ends(high=set())) == []
+
+
+@pytest.mark.xfail(strict=True, reason=HEBBIAN_BUG)
+def test_no_nan_with_every_parameter_at_its_high_end(patients) -> None:
+    assert _violations(patients, _ends(high=set(REGISTRY))) == []
+
+
+@pytest.mark.xfail(strict=True, reason=HEBBIAN_BUG)
+def test_no_nan_with_strong_hebbian_learning_and_heavy_daily_use(patients) -> None:
+    params = model_parameters(**{name: REGISTRY[name].high for name in HEBBIAN_DIVERGENCE})
+    assert _violations(patients, params) == []
+
+
+@settings(max_examples=6, deadline=None)
+@given(params=parameter_corners())
+def test_no_nan_at_random_parameter_range_corners(patients, params) -> None:
+    # the known divergence has its own (xfail) test above; keep this one about the rest
+    assume(not all(params[name] == REGISTRY[name].high for name in HEBBIAN_DIVERGENCE))
+    assert _violations(patients, params) == []

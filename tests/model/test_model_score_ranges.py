@@ -1,0 +1,35 @@
+"""Every score stays in its clinical range, for any valid patient (property tests).
+
+Each example puts a batch of seven generated patients through one simulation
+(one compiled batch shape for all examples) and checks the whole dataset contract
+with :func:`strokesim.testing.invariants.dataset_violations`: ranges, item sums,
+SAFE = MRC shoulder abduction + finger extension, the ARAT hierarchical shortcut,
+the FMA-UE reflex rules, Modified Ashworth codes, and NaN only in RMT/IHI exactly
+where no MEP is present.
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from strokesim import simulate
+from strokesim.simulate import Record
+from strokesim.testing.invariants import dataset_violations
+from strokesim.testing.strategies import patient_batches
+
+DAYS = 90
+RECORD = Record((3, 30, DAYS))
+BATCH = 7
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    patients=patient_batches(size=BATCH),
+    seed=st.integers(0, 2**31 - 1),
+    rater_noise=st.booleans(),
+)
+def test_scores_stay_in_range(patients, seed, rater_noise) -> None:
+    ds = simulate(patients, days=DAYS, record=RECORD, seed=seed, rater_noise=rater_noise)
+    assert ds.sizes["patient"] == BATCH
+    assert dataset_violations(ds) == []
