@@ -113,15 +113,25 @@ def calibrate(n: int, seed: int, max_evals: int, log=print) -> dict[str, float]:
         evals += 1
         t0 = time.time()
         measured = cohort_metrics(to_params(z), n, seed)
-        value = objective_value(measured) + 100.0 * float(np.sum(np.clip(-z, 0, None) + np.clip(z - 1, 0, None)))
+        value = objective_value(measured) + 100.0 * float(
+            np.sum(np.clip(-z, 0, None) + np.clip(z - 1, 0, None))
+        )
         shown = ", ".join(f"{k}={measured.get(k, np.nan):.3f}" for _, k, _, _ in OBJECTIVE)
         log(f"[{evals:3d}] J={value:7.3f} ({time.time() - t0:.0f}s) {shown}")
         return value
 
     start = np.array([(base[f.name] - f.low) / (f.high - f.low) for f in STAGE_A])
-    res = minimize(f, start, method="Nelder-Mead",
-                   options={"maxfev": max_evals, "xatol": 0.01, "fatol": 0.02,
-                            "initial_simplex": _simplex(start)})
+    res = minimize(
+        f,
+        start,
+        method="Nelder-Mead",
+        options={
+            "maxfev": max_evals,
+            "xatol": 0.01,
+            "fatol": 0.02,
+            "initial_simplex": _simplex(start),
+        },
+    )
     best = to_params(res.x)
     return {f.name: round(best[f.name], 4) for f in STAGE_A}
 
@@ -147,8 +157,11 @@ def main(argv: list[str] | None = None) -> int:
         stored = json.loads(CALIBRATED.read_text())
         s = stored["settings"]
         values = calibrate(s["n"], s["seed"], s["max_evals"])
-        bad = {k: (v, stored["parameters"][k]["value"]) for k, v in values.items()
-               if abs(v - stored["parameters"][k]["value"]) > 1e-3}
+        bad = {
+            k: (v, stored["parameters"][k]["value"])
+            for k, v in values.items()
+            if abs(v - stored["parameters"][k]["value"]) > 1e-3
+        }
         print("reproduced" if not bad else f"differs: {bad}")
         return 0 if not bad else 1
     t0 = time.time()
@@ -157,12 +170,23 @@ def main(argv: list[str] | None = None) -> int:
     print(f"calibrated in {minutes:.1f} min: {values}")
     if args.write:
         payload = {
-            "settings": {"n": args.n, "seed": args.seed, "max_evals": args.max_evals,
-                         "stage": "A", "minutes": round(minutes, 1)},
-            "parameters": {f.name: {"value": values[f.name], "target": f.target,
-                                    "literature_start": REGISTRY[f.name].value
-                                    if REGISTRY[f.name].calibrated_by is None else None}
-                           for f in STAGE_A},
+            "settings": {
+                "n": args.n,
+                "seed": args.seed,
+                "max_evals": args.max_evals,
+                "stage": "A",
+                "minutes": round(minutes, 1),
+            },
+            "parameters": {
+                f.name: {
+                    "value": values[f.name],
+                    "target": f.target,
+                    "literature_start": REGISTRY[f.name].value
+                    if REGISTRY[f.name].calibrated_by is None
+                    else None,
+                }
+                for f in STAGE_A
+            },
         }
         CALIBRATED.write_text(json.dumps(payload, indent=2) + "\n")
         print(f"wrote {CALIBRATED}")

@@ -93,8 +93,16 @@ def snapshot(
     size = device_batch_size(n)
     desc, keys = shard_batch((pad_batch(vp.descriptors, size), pad_batch(keys, size)))
     states, constants = setup_batch(desc, keys, template, params)
-    states = advance_to(states, constants, day_inputs(daily), 0, day, template, params,
-                        with_stimulation=has_stimulation(daily))
+    states = advance_to(
+        states,
+        constants,
+        day_inputs(daily),
+        0,
+        day,
+        template,
+        params,
+        with_stimulation=has_stimulation(daily),
+    )
     trim = lambda tree: jax.tree.map(lambda x: np.asarray(x)[:n], tree)  # noqa: E731
     return Snapshot(vp, trim(states), trim(constants), day, seed, params, protocol)
 
@@ -141,14 +149,30 @@ def run_arms(
             sl = slice(lo, min(lo + chunk_size, n))
             part = jax.tree.map(lambda x, sl=sl: x[sl], (snap.states, snap.constants))
             res = run_chunk(
-                None, None, inputs, record.days, template, snap.params,
-                with_stimulation=has_stimulation(daily), rater_noise=float(rater_noise),
-                pad_to=min(chunk_size, n), start=(*part, snap.day),
+                None,
+                None,
+                inputs,
+                record.days,
+                template,
+                snap.params,
+                with_stimulation=has_stimulation(daily),
+                rater_noise=float(rater_noise),
+                pad_to=min(chunk_size, n),
+                start=(*part, snap.day),
             )
             chunks.append(res.outputs)
         outputs = {k: np.concatenate([c[k] for c in chunks]) for k in chunks[0]}
-        ds = _to_dataset(snap.patients, outputs, record.days, record, protocol, snap.seed,
-                         snap.params, days, rater_noise)
+        ds = _to_dataset(
+            snap.patients,
+            outputs,
+            record.days,
+            record,
+            protocol,
+            snap.seed,
+            snap.params,
+            days,
+            rater_noise,
+        )
         arms.append(ds.assign_attrs(protocol=name))
     out = xr.concat(arms, dim="arm", combine_attrs="drop_conflicts")
     return out.assign_coords(arm=list(protocols)).assign_attrs(

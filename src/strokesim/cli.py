@@ -105,7 +105,7 @@ def _print_table(
         if column in wrap:
             table.add_column(Text(str(column)), ratio=1, overflow="fold")
         else:
-            table.add_column(Text(str(column)), no_wrap=index == 0)
+            table.add_column(Text(str(column)), no_wrap=index == 0, overflow="fold")
     for row in rows:
         table.add_row(*(Text(str(value)) for value in row.values()))
     _out.print(table)
@@ -356,7 +356,8 @@ def demo(
 ) -> None:
     """Simulate four representative patients under usual care and write a report."""
     with _user_errors():
-        from strokesim.demo import DEMO_FILES, LESION_COLUMN, run_demo
+        from strokesim.demo import DEMO_FILES, run_demo
+        from strokesim.summary import outcome_summary
 
         _check_days(days, low=3)
         _check_seed(seed)
@@ -366,13 +367,17 @@ def demo(
         )
         with _progress_bar("simulating", then="writing report and figures") as progress:
             result = run_demo(out, days=days, seed=seed, progress=progress)
-        # The lesions are in the report and in examples/patients/.
-        shown = result.table.drop(columns=LESION_COLUMN)
-        _print_table("Demo patients", shown.to_dict("records"))
-        if (result.table["As intended"] == "no").any():
+        # The ids name the profile and the line below says whether each met it; the
+        # lesions and the full check are in the report and in examples/patients/.
+        outcomes = outcome_summary(result.dataset).drop(columns="Lesions")
+        _print_table("Demo patients, usual care", outcomes.to_dict("records"))
+        missed = result.table.loc[result.table["As intended"] != "yes", "Patient"]
+        if missed.empty:
+            typer.echo("Each patient landed in its intended day-3 FMA-UE band and MEP status.")
+        else:
             typer.echo(
-                "Note: with this seed some patients did not land in their intended day-3 "
-                "profile (the unit-level lesion is drawn from the seed and patient id)."
+                f"Note: with seed {seed}, {', '.join(missed)} did not land in the intended "
+                "day-3 profile (a patient's unit-level lesion is drawn from the seed and id)."
             )
         for path in result.files:
             typer.echo(f"wrote {path}")

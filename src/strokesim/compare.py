@@ -55,8 +55,9 @@ def compare_protocols(
     record = record or Record.default(days)
     record = Record(tuple(d for d in record.days if d >= branch) or (days,))
     first = next(iter(protocols.values()))
-    snap = snapshot(patients, first, day=branch, seed=seed, params=params,
-                    n_lesion_samples=n_lesion_samples)
+    snap = snapshot(
+        patients, first, day=branch, seed=seed, params=params, n_lesion_samples=n_lesion_samples
+    )
     ds = run_arms(snap, protocols, days=days, record=record)
     return ds.assign_attrs(branch_day=branch)
 
@@ -75,16 +76,18 @@ def comparison_table(ds: xr.Dataset, variable: str = "fma_ue") -> pd.DataFrame:
         for arm in ds.arm.values:
             values = last.sel(arm=arm).values[mask].astype(float)
             gain = values - reference.values[mask].astype(float)
-            rows.append({
-                "patient": source,
-                "arm": arm,
-                f"{variable} day {int(ds.day[-1])} median": np.median(values),
-                "10%": np.percentile(values, 10),
-                "90%": np.percentile(values, 90),
-                f"vs {ds.arm.values[0]} median": np.median(gain),
-                "gain 10%": np.percentile(gain, 10),
-                "gain 90%": np.percentile(gain, 90),
-            })
+            rows.append(
+                {
+                    "patient": source,
+                    "arm": arm,
+                    f"{variable} day {int(ds.day[-1])} median": np.median(values),
+                    "10%": np.percentile(values, 10),
+                    "90%": np.percentile(values, 90),
+                    f"vs {ds.arm.values[0]} median": np.median(gain),
+                    "gain 10%": np.percentile(gain, 10),
+                    "gain 90%": np.percentile(gain, 90),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -101,8 +104,13 @@ def comparison_figure(ds: xr.Dataset, variable: str = "fma_ue") -> Figure:
             values = ds[variable].sel(arm=arm).values[mask].astype(float)
             colour = colours[i % len(colours)]
             ax.plot(days, np.median(values, axis=0), color=colour, label=str(arm), lw=2)
-            ax.fill_between(days, np.percentile(values, 10, axis=0),
-                            np.percentile(values, 90, axis=0), color=colour, alpha=0.18)
+            ax.fill_between(
+                days,
+                np.percentile(values, 10, axis=0),
+                np.percentile(values, 90, axis=0),
+                color=colour,
+                alpha=0.18,
+            )
         ax.set_title(str(source), fontsize=11)
         ax.set_xlabel("days since stroke onset")
         ax.set_ylabel("FMA-UE (0–66)" if variable == "fma_ue" else variable)
@@ -110,6 +118,7 @@ def comparison_figure(ds: xr.Dataset, variable: str = "fma_ue") -> Figure:
             ax.set_ylim(0, 66)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=9, loc="lower right")
-    fig.suptitle("Protocols compared on the same virtual patients (median, 10–90% band)",
-                 fontsize=11)
+    fig.suptitle(
+        "Protocols compared on the same virtual patients (median, 10–90% band)", fontsize=11
+    )
     return fig

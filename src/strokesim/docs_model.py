@@ -197,8 +197,10 @@ activation a rater cannot see).
   motor noise (assessments only, §6).
 
 **Effort (command gain) κ — an addition to DESIGN.** A person drives a weak arm
-harder until the movement reaches its target: κ = clip(1 / proj, 0.5, 1 / max a\\*),
-with proj the achieved share of the target along a\\*. Synergy spill, reflex
+harder until the movement reaches its target:
+κ = clip(1 / proj, 0.5, min(1 / max a\\*, `max_command_gain`)), with proj the
+achieved share of the target along a\\* (the cap: a healthy maximal contraction of
+the task's main muscle, and a person's limited effort reserve). Synergy spill, reflex
 co-activation and noise scale with the command, so effort buys amplitude at the
 cost of selectivity. κ is a choice, not a synapse: no learning signal flows
 through it (`stop_gradient`). Without it a patient with half the corticospinal

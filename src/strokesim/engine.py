@@ -182,5 +182,6 @@ def advance_to(
     with_stimulation: bool,
 ) -> PatientState:
     """Advance a batch from ``start_day`` to ``stop_day`` without assessing."""
-    return _advance(states, constants, inputs, start_day, stop_day, template, params,
-                    with_stimulation)
+    return _advance(
+        states, constants, inputs, start_day, stop_day, template, params, with_stimulation
+    )

@@ -72,8 +72,17 @@ def plausible_lesions(
     keep = np.sort(np.argsort(dist, kind="stable")[:n])
     kept = PopulationDraw(
         tuple(ids[i] for i in keep),
-        *(np.asarray(getattr(draw, f))[keep] for f in
-          ("age", "affected", "stunned_share", "cst_load", "premotor_damage", "lesion_volume_ml")),
+        *(
+            np.asarray(getattr(draw, f))[keep]
+            for f in (
+                "age",
+                "affected",
+                "stunned_share",
+                "cst_load",
+                "premotor_damage",
+                "lesion_volume_ml",
+            )
+        ),
     )
     if clinical.nihss is not None:
         nihss = np.full(len(keep), clinical.nihss, np.int16)

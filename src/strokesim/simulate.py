@@ -75,7 +75,7 @@ class Record:
     def default(cls, days: int) -> Record:
         """Days 3 and 7, weekly to week 12, then every four weeks, and the last day."""
         grid = [3, 7, *range(14, 85, 7), *range(112, MAX_DAYS + 1, 28)]
-        return cls(tuple(d for d in grid if d <= days) + (days,))
+        return cls((*(d for d in grid if d <= days), days))
 
 
 @dataclass(frozen=True)
@@ -129,8 +129,15 @@ def _from_specs(specs: Sequence[PatientSpec], seed: int, params, n_lesions: int)
             draw, known_nihss = plausible_lesions(spec, n_lesions, seed, params)
             for k, pid in enumerate(draw.patient_ids):
                 ids.append(pid)
-                desc.append((draw.affected[k], draw.stunned_share[k], draw.cst_load[k],
-                             draw.premotor_damage[k], spec.age))
+                desc.append(
+                    (
+                        draw.affected[k],
+                        draw.stunned_share[k],
+                        draw.cst_load[k],
+                        draw.premotor_damage[k],
+                        spec.age,
+                    )
+                )
                 side.append(spec.affected_side)
                 volume.append(draw.lesion_volume_ml[k])
                 nihss.append(known_nihss[k])
@@ -139,8 +146,12 @@ def _from_specs(specs: Sequence[PatientSpec], seed: int, params, n_lesions: int)
         raise UserInputError("patient.id", "must be unique within a run")
     cols = np.asarray(desc, dtype=np.float32).reshape(len(desc), 5).T
     return VirtualPatients(
-        tuple(ids), LesionDescriptors(*cols), tuple(side),
-        np.asarray(volume, np.float32), np.asarray(nihss, np.int16), tuple(source),
+        tuple(ids),
+        LesionDescriptors(*cols),
+        tuple(side),
+        np.asarray(volume, np.float32),
+        np.asarray(nihss, np.int16),
+        tuple(source),
     )
 
 
@@ -220,7 +231,9 @@ def simulate(
     daily = compile_protocol(protocol, days + 1)
     inputs = day_inputs(daily)
     template = healthy_template(params)
-    run_days = tuple(sorted(set(record.days) | {BASELINE_DAY})) if days >= BASELINE_DAY else record.days
+    run_days = (
+        tuple(sorted(set(record.days) | {BASELINE_DAY})) if days >= BASELINE_DAY else record.days
+    )
     keys = patient_keys(seed, "patient", vp.ids)
     n = len(vp)
     size = min(chunk_size, n)
@@ -237,9 +250,16 @@ def simulate(
                 progress(done, n * len(run_days))
 
         res = run_chunk(
-            desc, keys[lo:hi], inputs, run_days, template, params,
-            with_stimulation=has_stimulation(daily), rater_noise=float(rater_noise),
-            pad_to=size, on_day=tick,
+            desc,
+            keys[lo:hi],
+            inputs,
+            run_days,
+            template,
+            params,
+            with_stimulation=has_stimulation(daily),
+            rater_noise=float(rater_noise),
+            pad_to=size,
+            on_day=tick,
         )
         chunks.append(res.outputs)
     outputs = {k: np.concatenate([c[k] for c in chunks], axis=0) for k in chunks[0]}

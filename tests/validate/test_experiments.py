@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 
 from strokesim.branching import snapshot
 from strokesim.errors import UserInputError
+from strokesim.report.plots import figure_png
 from strokesim.therapy import ConstraintInducedTherapy, TaskTraining, usual_care
 from strokesim.validate.battery import parse_only, score
 from strokesim.validate.experiments import (
@@ -99,7 +100,9 @@ def test_experiment_data_feeds_its_metric_and_figure(
     result = score(data, n_boot=50)
     assert result.target_id == target
     assert set(TARGETS[target].ranges) <= set(result.measured)
-    assert isinstance(target_figure(result, data), Figure)
+    figure = target_figure(result, data)
+    assert isinstance(figure, Figure)
+    assert figure_png(figure)[:4] == b"\x89PNG"  # renders without layout errors
 
 
 def test_natural_history_is_one_shared_run(cohort: ValidationCohort) -> None:

@@ -48,8 +48,12 @@ _DEXTERITY = TaskSet(
     family=_DAILY.family[_dex],
 )
 # All paretic-arm tasks in one set: one attempt pass (one compiled kernel) per assessment.
-_PARETIC = TaskSet(*(np.concatenate([getattr(t, f) for t in (_FMA, _ARAT, _MRC, _DAILY)])
-                     for f in ("names", "target", "selectivity", "family")))
+_PARETIC = TaskSet(
+    *(
+        np.concatenate([getattr(t, f) for t in (_FMA, _ARAT, _MRC, _DAILY)])
+        for f in ("names", "target", "selectivity", "family")
+    )
+)
 _SPLITS = np.cumsum([len(t.names) for t in (_FMA, _ARAT, _MRC)])
 _FAMILY_MEAN = jax.nn.one_hot(_DAILY.family, len(TASK_FAMILIES))
 _FAMILY_MEAN = _FAMILY_MEAN / _FAMILY_MEAN.sum(0, keepdims=True)
@@ -102,7 +106,7 @@ def assess_patient(
         constants.cst,
         state.weights.w_cross[0],
         template.weights.w_cross[0],
-        state.excitability[0],
+        jnp.mean(state.excitability[0, :N_M1_UNITS]),
         state.ihi[0],
         keys[8],
         params,

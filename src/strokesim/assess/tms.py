@@ -5,8 +5,8 @@
   relative to a healthy volley. A single pulse must recruit a volley above
   ``mep_volley_threshold`` to fire spinal motoneurons.
 - Recruitment by stimulator intensity follows a sigmoid with the healthy resting
-  motor threshold at 45% of maximum stimulator output (MSO) and a slope of 8% MSO
-  (Rossini et al. 2015 Clin Neurophysiol 126:1071; Devanne 1997).
+  motor threshold at 45% of maximum stimulator output (MSO) and a slope of 3.5% MSO
+  (Rossini et al. 2015 Clin Neurophysiol 126:1071; Devanne et al. 1997 Exp Brain Res 114:329).
 - IHI: paired-pulse conditioned/unconditioned MEP ratio, 0.6 in healthy adults at
   10 ms ISI (Ferbert et al. 1992 J Physiol 453:525), deepening with the inhibition
   onto ipsilesional M1.
@@ -23,7 +23,7 @@ from strokesim.model.template import N_M1_UNITS
 __all__ = ["virtual_tms"]
 
 _HEALTHY_RMT = 0.45  # fraction of MSO, Rossini 2015
-_RECRUITMENT_SLOPE = 0.08  # fraction of MSO
+_RECRUITMENT_SLOPE = 0.035  # fraction of MSO; MEP at 120% RMT ≈ 15% of maximum (Devanne 1997)
 _HEALTHY_IHI_RATIO = 0.6  # Ferbert 1992
 _MEP_TRIAL_CV = 0.2  # mean of 5 trials, single-trial CV ~45% (Kiers 1993)
 _HAND = MUSCLES.index("finger_flexion")
@@ -46,8 +46,10 @@ def virtual_tms(
     )
     thr = params["mep_volley_threshold"]
     effective = jnp.maximum(volley - thr, 0.0) / (1.0 - thr)
-    size = params["mep_max_mv"] * effective * jnp.exp(
-        _MEP_TRIAL_CV * jax.random.normal(key) - 0.5 * _MEP_TRIAL_CV**2
+    size = (
+        params["mep_max_mv"]
+        * effective
+        * jnp.exp(_MEP_TRIAL_CV * jax.random.normal(key) - 0.5 * _MEP_TRIAL_CV**2)
     )
 
     def logit(p):
@@ -55,7 +57,9 @@ def virtual_tms(
 
     # intensity of half-maximal recruitment, placed so a healthy volley reaches the
     # MEP threshold exactly at the healthy RMT
-    i50 = _HEALTHY_RMT - _RECRUITMENT_SLOPE * logit(params["mep_threshold_mv"] / params["mep_max_mv"])
+    i50 = _HEALTHY_RMT - _RECRUITMENT_SLOPE * logit(
+        params["mep_threshold_mv"] / params["mep_max_mv"]
+    )
 
     def amplitude(intensity):
         return size * jax.nn.sigmoid((intensity * excitability - i50) / _RECRUITMENT_SLOPE)

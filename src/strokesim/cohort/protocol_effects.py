@@ -70,6 +70,15 @@ def protocol_effects(
                     continue
                 est = mean_ci(values)
                 low, high = est.ci
-                rows.append({"protocol": name, "day": day, "band": label, "n": values.size,
-                             "mean_delta_fma": est.mean, "ci_low": low, "ci_high": high})
+                rows.append(
+                    {
+                        "protocol": name,
+                        "day": day,
+                        "band": label,
+                        "n": values.size,
+                        "mean_delta_fma": est.mean,
+                        "ci_low": low,
+                        "ci_high": high,
+                    }
+                )
     return pd.DataFrame(rows)

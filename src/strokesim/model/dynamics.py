@@ -84,18 +84,18 @@ def arm_use(q_value: jnp.ndarray, constraint: jnp.ndarray, params: dict[str, flo
 def limb_drive_scales(
     state: PatientState, constants: PatientConstants, day: jnp.ndarray, params: dict[str, float]
 ) -> tuple[jnp.ndarray, jnp.ndarray]:
-    """Hemisphere drive scales (2,) for paretic-limb and non-paretic-limb tasks.
+    """Per-unit drive scales (2, U) for paretic-limb and non-paretic-limb tasks.
 
     The hemisphere contralateral to the moving arm is driven fully; the ipsilateral
     one is recruited in proportion to expected failure (effort) of that arm.
     """
     diaschisis = constants.diaschisis * jnp.exp(-day / params["diaschisis_days"])
-    exc = state.excitability * jnp.array([1.0 - diaschisis, 1.0])
+    exc = state.excitability * jnp.array([1.0 - diaschisis, 1.0])[:, None]
     recruit = params["ipsilateral_recruitment"] + params["effort_recruitment"] * (
         1.0 - state.q_value
     )
-    paretic = exc * jnp.stack([1.0, recruit[0]])
-    nonparetic = exc * jnp.stack([recruit[1], 1.0])
+    paretic = exc * jnp.stack([1.0, recruit[0]])[:, None]
+    nonparetic = exc * jnp.stack([recruit[1], 1.0])[:, None]
     return paretic, nonparetic
 
 
@@ -150,9 +150,9 @@ def daily_step(
     use = arm_use(state.q_value, day_in.constraint, params)
     reflex_ex = reflex_excess(state, constants, day, params)
     scale_p, scale_n = limb_drive_scales(state, constants, day, params)
-    scale_therapy = scale_p * (
-        1.0 + constants.stim_response * day_in.excitability_shift[:2]
-    )
+    # stimulation acts on the units of its target area only (M1 or premotor)
+    unit_shift = constants.stim_response * (_stim_unit_gain(day_in.excitability_shift + 1.0) - 1.0)
+    scale_therapy = scale_p * (1.0 + unit_shift)
 
     # effective trials: therapy weighted by feedback, engagement and VNS pairing;
     # the day's total saturates (diminishing returns of dose).
@@ -192,9 +192,10 @@ def daily_step(
         (g_daily,) = vjp((jnp.asarray(1.0), jnp.asarray(0.0)))
         (g_therapy,) = vjp((jnp.asarray(0.0), jnp.asarray(1.0)))
         r_d, a_d, r_n, a_n, r_t = aux
-        therapy_gain = _stim_unit_gain(day_in.plasticity_gain_stim) * _inhibition_gate(
-            r_t, state.ihi, params
-        )[:, None]
+        therapy_gain = (
+            _stim_unit_gain(day_in.plasticity_gain_stim)
+            * _inhibition_gate(r_t, state.ihi, params)[:, None]
+        )
         daily_gain = _inhibition_gate(r_d, state.ihi, params)[:, None]
         grads = jax.tree.map(
             lambda gd, gt: gd * daily_gain[..., None] + gt * therapy_gain[..., None],
@@ -219,16 +220,22 @@ def daily_step(
     # healthy everyday use strengthen their input (pre × post), others weaken.
     weight_p = squash_p * (therapy_w + daily_p)
     practised = jnp.einsum("k,khu->hu", weight_p, r_t) / (jnp.sum(weight_p) + 1e-6)
-    hebb = params["hebbian_rate"] * p_gain * jnp.sum(weight_p) * (
-        practised - template.unit_activity_ref
+    hebb = (
+        params["hebbian_rate"]
+        * p_gain
+        * jnp.sum(weight_p)
+        * (practised - template.unit_activity_ref)
     )
-    w = w._replace(w_in=w.w_in * (1.0 + hebb)[..., None])
+    w = w._replace(w_in=w.w_in * (1.0 + jnp.clip(hebb, -0.5, 0.5))[..., None])
 
     # unpractised learning decays toward the template (use it or lose it)
     decay = params["forgetting_rate"]
     w = jax.tree.map(lambda x, t: x - decay * (x - t), w, template.weights)
     ceiling = (state.capacity * template.unit_max_output)[..., None]
     w = w._replace(
+        # input tuning stays within the range that keeps the network stable at any
+        # learning rate in the registry (excitatory inputs at most 3× the template's)
+        w_in=jnp.clip(w.w_in, -1.0, 3.0),
         w_cross=jnp.clip(w.w_cross, 0.0, ceiling),
         w_uncross=jnp.clip(w.w_uncross, 0.0, ceiling),
         w_ret=jnp.clip(w.w_ret, 0.0, ceiling),
@@ -239,17 +246,23 @@ def daily_step(
         params["capacity_max"] - state.capacity
     )
     rs_target = 1.0 + params["reticulospinal_upregulation"] * structural_cst_loss(constants)
-    reticulospinal = state.reticulospinal + (rs_target - state.reticulospinal) / params[
-        "reticulospinal_days"
-    ]
-    reflex_target = 1.0 + params["spasticity_gain"] * constants.spasticity_susceptibility * (
-        1.0 - constants.crt
-    ) * reticulospinal / (1.0 + params["reticulospinal_upregulation"]) * FLEXOR_BIAS
+    reticulospinal = (
+        state.reticulospinal + (rs_target - state.reticulospinal) / params["reticulospinal_days"]
+    )
+    reflex_target = (
+        1.0
+        + params["spasticity_gain"]
+        * constants.spasticity_susceptibility
+        * (1.0 - constants.crt)
+        * reticulospinal
+        / (1.0 + params["reticulospinal_upregulation"])
+        * FLEXOR_BIAS
+    )
     reflex = state.reflex + (reflex_target - state.reflex) / params["spasticity_days"]
     excitability = (
         state.excitability
         + (1.0 - state.excitability) / params["homeostasis_days"]
-        + params["stimulation_carryover"] * constants.stim_response * day_in.excitability_shift[:2]
+        + params["stimulation_carryover"] * unit_shift
     )
     ref = template.contra_activity_ref + 0.05
     activity_other = jnp.stack([jnp.mean(r_d[:, 1]), jnp.mean(r_n[:, 0])])
@@ -262,9 +275,13 @@ def daily_step(
     q_value = state.q_value + params["use_value_rate"] * share * (
         jnp.stack([perf_p, perf_n]) - state.q_value
     )
-    adaptation = state.bilateral_adaptation + (1.0 - state.bilateral_adaptation) * p_gain * (
-        squash_n * jnp.sum(daily_n)
-    ) / params["bilateral_adaptation_trials"]
+    adaptation = (
+        state.bilateral_adaptation
+        + (1.0 - state.bilateral_adaptation)
+        * p_gain
+        * (squash_n * jnp.sum(daily_n))
+        / params["bilateral_adaptation_trials"]
+    )
     new = PatientState(
         w, capacity, reticulospinal, reflex, ihi, excitability, q_value, use, adaptation
     )

@@ -72,18 +72,17 @@ def _one_patient(
     # corticoreticular fibres run with the CST through the internal capsule (Schulz 2017);
     # their loss follows the CST load with individual scatter.
     crt = jnp.clip(1.0 - desc.cst_load * _lognormal(k_crt, 1.0, 0.25), 0.0, 1.0)
-    age_factor = jnp.clip(
-        1.0 - params["age_plasticity_slope"] * (desc.age - 60.0), 0.5, 1.25
-    )
+    age_factor = jnp.clip(1.0 - params["age_plasticity_slope"] * (desc.age - 60.0), 0.5, 1.25)
     return PatientConstants(
         alive=alive,
         stunned=stunned,
         cst=cst,
         crt=crt,
         diaschisis=params["diaschisis_depth"] * desc.affected,
-        stun_days=_lognormal(k_rec, params["stun_recovery_days"], params["trait_cv_recovery_speed"]),
-        plasticity_factor=age_factor
-        * _lognormal(k_pl, 1.0, params["trait_cv_plasticity"]),
+        stun_days=_lognormal(
+            k_rec, params["stun_recovery_days"], params["trait_cv_recovery_speed"]
+        ),
+        plasticity_factor=age_factor * _lognormal(k_pl, 1.0, params["trait_cv_plasticity"]),
         motor_noise=_lognormal(k_noise, params["motor_noise_sd"], params["trait_cv_motor_noise"]),
         spasticity_susceptibility=_lognormal(k_sp, 1.0, params["trait_cv_spasticity"]),
         stim_response=_lognormal(k_stim, 1.0, params["trait_cv_stimulation_response"]),

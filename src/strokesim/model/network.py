@@ -58,8 +58,15 @@ def _vector(levels: dict[str, float]) -> np.ndarray:
 #: DESIGN §3.2: flexor synergy = shoulder abduction + elbow, wrist and finger flexion).
 SYNERGIES = np.stack(
     [
-        _vector({"shoulder_abduction": 0.6, "shoulder_extension": 0.3, "elbow_flexion": 1.0,
-                 "wrist_flexion": 0.6, "finger_flexion": 0.8}),
+        _vector(
+            {
+                "shoulder_abduction": 0.6,
+                "shoulder_extension": 0.3,
+                "elbow_flexion": 1.0,
+                "wrist_flexion": 0.6,
+                "finger_flexion": 0.8,
+            }
+        ),
         _vector({"shoulder_adduction": 0.8, "elbow_extension": 1.0, "wrist_flexion": 0.2}),
     ]
 )
@@ -122,7 +129,8 @@ def cortical_responses(
     task_code
         Task codes, (K, D).
     drive_scale
-        Excitability × recruitment of each hemisphere for this limb's tasks, (2,).
+        Excitability × recruitment for this limb's tasks, per hemisphere (2,) or per
+        unit (2, U).
     avail
         Availability of each unit (0 dead, fraction while stunned), (2, U).
     ihi
@@ -137,7 +145,8 @@ def cortical_responses(
     jnp.ndarray
         Activity r, shape (K, 2, U).
     """
-    base = jnp.einsum("kd,hud->khu", task_code, w_in) * drive_scale[None, :, None] + noise
+    scale = drive_scale if drive_scale.ndim == 2 else drive_scale[:, None]
+    base = jnp.einsum("kd,hud->khu", task_code, w_in) * scale[None] + noise
     r = avail * unit_activity(base, ceiling)
     for _ in range(IHI_ITERATIONS):
         # inhibition onto hemisphere h is driven by the other hemisphere's mean activity

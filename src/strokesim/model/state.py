@@ -36,7 +36,7 @@ class PatientState(NamedTuple):
     reticulospinal: jnp.ndarray  # () reticulospinal gain onto the paretic limb (1 healthy)
     reflex: jnp.ndarray  # (M,) stretch-reflex gain of the paretic pools (1 normal)
     ihi: jnp.ndarray  # (2,) transcallosal inhibition onto [ipsi, contra]
-    excitability: jnp.ndarray  # (2,) excitability set by homeostasis and stimulation
+    excitability: jnp.ndarray  # (2, U) per-unit excitability: homeostasis and stimulation
     q_value: jnp.ndarray  # (2,) expected success of [paretic, non-paretic] arm
     use: jnp.ndarray  # () paretic share of daily-life actions on the last day
     bilateral_adaptation: jnp.ndarray  # () contralesional takeover of bimanual coordination
@@ -50,7 +50,7 @@ def initial_state(template: Template, params: dict[str, float]) -> PatientState:
         reticulospinal=jnp.asarray(1.0),
         reflex=jnp.ones(len(MUSCLES)),
         ihi=jnp.full((2,), params["ihi_strength"]),
-        excitability=jnp.ones(2),
+        excitability=jnp.ones((2, N_UNITS)),
         q_value=jnp.ones(2),
         use=jnp.asarray(0.5),
         bilateral_adaptation=jnp.asarray(0.0),

@@ -57,9 +57,15 @@ class TaskSet(NamedTuple):
 def _pattern(**levels: float) -> np.ndarray:
     a = np.zeros(len(MUSCLES), dtype=np.float32)
     short = {
-        "shF": "shoulder_flexion", "shE": "shoulder_extension", "shAb": "shoulder_abduction",
-        "shAd": "shoulder_adduction", "elF": "elbow_flexion", "elE": "elbow_extension",
-        "wrE": "wrist_extension", "wrF": "wrist_flexion", "fiE": "finger_extension",
+        "shF": "shoulder_flexion",
+        "shE": "shoulder_extension",
+        "shAb": "shoulder_abduction",
+        "shAd": "shoulder_adduction",
+        "elF": "elbow_flexion",
+        "elE": "elbow_extension",
+        "wrE": "wrist_extension",
+        "wrF": "wrist_flexion",
+        "fiE": "finger_extension",
         "fiF": "finger_flexion",
     }
     for key, level in levels.items():
@@ -169,7 +175,12 @@ DAILY_LIFE_TASKS: tuple[str, ...] = tuple(_DAILY)
 
 #: Tasks on which the non-paretic arm's dexterity is measured (fine and distal work).
 NONPARETIC_DEXTERITY_TASKS: tuple[str, ...] = (
-    "pick_up_coin", "button_shirt", "write_name", "type_text", "turn_key", "grasp_cup",
+    "pick_up_coin",
+    "button_shirt",
+    "write_name",
+    "type_text",
+    "turn_key",
+    "grasp_cup",
 )
 
 

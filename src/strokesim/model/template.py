@@ -108,8 +108,9 @@ def _build(
     target, code = _all_tasks()
     drive = jnp.array([1.0, ipsilateral_recruitment])
     ihi = jnp.array([ihi_strength, ihi_strength])
-    r = cortical_responses(weights.w_in, jnp.asarray(code), drive, jnp.ones((2, N_UNITS)),
-                           ihi, ceiling)
+    r = cortical_responses(
+        weights.w_in, jnp.asarray(code), drive, jnp.ones((2, N_UNITS)), ihi, ceiling
+    )
     x = limb_drive(r, weights, jnp.ones((2, N_UNITS)), jnp.ones(2), jnp.asarray(1.0), limb=0)
     x = np.asarray(x)
     spinal_gain = (target * x).sum(0) / np.maximum((x * x).sum(0), 1e-9)
@@ -119,7 +120,11 @@ def _build(
     healthy_max = np.clip(np.diag(mrc_x), 0.0, 1.0)
     daily = daily_life_tasks()
     r_daily = cortical_responses(
-        weights.w_in, jnp.asarray(task_code(daily.target)), drive, jnp.ones((2, N_UNITS)), ihi,
+        weights.w_in,
+        jnp.asarray(task_code(daily.target)),
+        drive,
+        jnp.ones((2, N_UNITS)),
+        ihi,
         ceiling,
     )
     return Template(

@@ -45,6 +45,7 @@ _MAX_LINES: Final[int] = 150  # individual patient lines drawn under a mean
 #: Where VALIDATION.md expects the V6 crossover (FMA0, points).
 _EXPECTED_CROSSOVER: Final[tuple[float, float]] = (40.0, 46.0)
 _DAYS_PER_MONTH: Final[float] = 30.44
+_FMA_RANGE: Final[tuple[float, float]] = (0.0, 66.0)
 
 
 def contralesional_inhibition_figure(result: TargetResult, data: ExperimentData) -> Figure:
@@ -131,13 +132,16 @@ def learned_non_use_figure(result: TargetResult, data: ExperimentData) -> Figure
     if function.size and np.isfinite(slope) and np.isfinite(threshold):
         x = np.linspace(function.min(), function.max(), 50)
         left.plot(x, slope * (x - threshold), color=VERMILLION, linewidth=2.2, label="linear fit")
-        low, high = result.ci.get("threshold", (float("nan"),) * 2)
-        if np.isfinite(low) and np.isfinite(high):
-            left.axvspan(low, high, color=ORANGE, alpha=0.15, label="95% CI of the threshold")
-        left.axvline(
-            threshold, color=ORANGE, linestyle="--", label=f"threshold: FMA-UE {threshold:.1f}"
-        )
-    left.set_xlim(0, 66)  # the threshold's interval may reach far outside the scale
+        if _FMA_RANGE[0] <= threshold <= _FMA_RANGE[1]:
+            low, high = result.ci.get("threshold", (float("nan"),) * 2)
+            if np.isfinite(low) and np.isfinite(high):
+                left.axvspan(low, high, color=ORANGE, alpha=0.15, label="95% CI of the threshold")
+            left.axvline(
+                threshold, color=ORANGE, linestyle="--", label=f"threshold: FMA-UE {threshold:.1f}"
+            )
+        else:
+            left.plot([], [], " ", label=f"zero crossing off the scale (FMA-UE {threshold:.3g})")
+    left.set_xlim(*_FMA_RANGE)
     label_axes(
         left,
         "Function at the end of CIMT (FMA-UE, points)",
@@ -213,6 +217,8 @@ def training_timing_figure(result: TargetResult, data: ExperimentData) -> Figure
         limit, color=PASS_COLOUR, linestyle="--", linewidth=2, label="pass: late ≤ 50% of early"
     )
     left.axhline(0, color="black", linewidth=1)
+    tops = np.nan_to_num(np.array(means) + errors[1])
+    left.set_ylim(top=max(1.0, float(tops.max())) * 1.3)  # room for the note and legend
     label_axes(
         left,
         "Start of +20 h training",
