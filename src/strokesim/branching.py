@@ -29,6 +29,7 @@ from strokesim.engine import (
     advance_to,
     day_inputs,
     device_batch_size,
+    input_horizon,
     pad_batch,
     run_chunk,
     setup_batch,
@@ -87,7 +88,7 @@ def snapshot(
         else _from_specs(list(patients), seed, params, n_lesion_samples)
     )
     template = healthy_template(params)
-    daily = compile_protocol(protocol, day + 1)
+    daily = compile_protocol(protocol, input_horizon(day))
     keys = patient_keys(seed, "patient", vp.ids)
     n = len(vp)
     size = device_batch_size(n)
@@ -109,8 +110,8 @@ def snapshot(
 
 def _splice(before: Protocol, after: Protocol, day: int, days: int):
     """Inputs that follow ``before`` until ``day`` and ``after`` from ``day`` on."""
-    first = compile_protocol(before, days + 1)
-    second = compile_protocol(after, days + 1)
+    first = compile_protocol(before, input_horizon(days))
+    second = compile_protocol(after, input_horizon(days))
     return type(second)(
         *(np.concatenate([a[:day], b[day:]], axis=0) for a, b in zip(first, second, strict=True))
     )

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from strokesim.branching import run_arms, snapshot
 from strokesim.errors import UserInputError
 from strokesim.patient import PatientSpec
-from strokesim.simulate import Record
+from strokesim.simulate import Record, simulate
 from strokesim.therapy.schedule import compile_protocol
 from strokesim.therapy.schema import Protocol
 
@@ -63,9 +63,9 @@ def compare_protocols(
 
 
 def comparison_table(ds: xr.Dataset, variable: str = "fma_ue") -> pd.DataFrame:
-    """Per source patient and arm: the last day's median, 10–90% band, and paired gain.
+    """Per source patient and arm: the last day's median and 10–90% band, and paired Δ.
 
-    The gain is the paired difference with the first arm over the patient's plausible
+    Δ is the paired difference with the first arm over the patient's plausible
     lesions (median and 10–90% band).
     """
     last = ds[variable].isel(day=-1)

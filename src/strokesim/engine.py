@@ -25,6 +25,7 @@ __all__ = [
     "ChunkResult",
     "advance_to",
     "day_inputs",
+    "input_horizon",
     "device_batch_size",
     "pad_batch",
     "run_chunk",
@@ -49,6 +50,16 @@ def setup_batch(desc: LesionDescriptors, keys: jax.Array, template: Template, pa
     n = desc.age.shape[0]
     states = jax.vmap(lambda _: initial_state(template, params))(jnp.arange(n))
     return states, constants
+
+
+#: Protocol inputs are compiled over whole multiples of this many days, so that runs
+#: of different lengths share one compiled program (the loop bounds are traced).
+INPUT_BUCKET_DAYS = 365
+
+
+def input_horizon(days: int) -> int:
+    """Length of the compiled protocol inputs for a run of ``days`` days."""
+    return -(-(days + 1) // INPUT_BUCKET_DAYS) * INPUT_BUCKET_DAYS
 
 
 def day_inputs(daily) -> DayInput:

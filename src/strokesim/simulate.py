@@ -23,7 +23,7 @@ import xarray as xr
 
 from strokesim import __version__
 from strokesim.cohort.population import PopulationDraw, nihss_proxy
-from strokesim.engine import day_inputs, run_chunk
+from strokesim.engine import day_inputs, input_horizon, run_chunk
 from strokesim.errors import UserInputError
 from strokesim.model.anatomy import (
     ARAT_ITEMS,
@@ -228,7 +228,7 @@ def simulate(
     )
     if len(vp) == 0:
         raise UserInputError("patients", "must contain at least one patient")
-    daily = compile_protocol(protocol, days + 1)
+    daily = compile_protocol(protocol, input_horizon(days))
     inputs = day_inputs(daily)
     template = healthy_template(params)
     run_days = (

@@ -54,7 +54,7 @@ from strokesim.validate.metrics import (
     training_timing,
 )
 
-__all__ = ["METRICS", "BatteryResult", "parse_only", "run_battery", "validate_command"]
+__all__ = ["METRICS", "BatteryResult", "parse_only", "run_battery", "score", "validate_command"]
 
 #: Target id → metric function (keyword inputs from the experiment's ExperimentData).
 METRICS: Final[dict[str, Callable[..., TargetResult]]] = {

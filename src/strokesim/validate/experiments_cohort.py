@@ -231,7 +231,7 @@ class ValidationCohort:
         return arms.sel(arm="no_therapy", day=day, drop=True)
 
     def release(self) -> None:
-        """Drop the kept snapshots and assessments (each snapshot holds ~64 kB per patient)."""
+        """Drop the kept snapshots and assessments (each snapshot holds ~50 kB per patient)."""
         self._snapshots.clear()
         self._assessments.clear()
 
