@@ -23,8 +23,13 @@ def test_benchmark_core_runs_on_a_tiny_cohort() -> None:
     # chunks of 7 share a compiled batch shape with the other tests
     result = bench.run_benchmark(8, 5, 7, matmul_size=128)
     assert result.patients == 8 and result.days == 5 and result.chunk_size == 7
-    for name in ("patient_days_per_s", "flops_per_patient_day", "matmul_flops_per_s",
-                 "fraction_of_matmul", "peak_rss_gib"):
+    for name in (
+        "patient_days_per_s",
+        "flops_per_patient_day",
+        "matmul_flops_per_s",
+        "fraction_of_matmul",
+        "peak_rss_gib",
+    ):
         value = getattr(result, name)
         assert math.isfinite(value) and value > 0, name
     assert result.flops_source in ("XLA cost analysis", "analytic estimate")

@@ -68,8 +68,9 @@ def snap(patients) -> Snapshot:
 
 @pytest.fixture(scope="module")
 def arms(snap) -> xr.Dataset:
-    return run_arms(snap, {"after": AFTER, "none": no_therapy()}, days=DAYS, record=RECORD,
-                    chunk_size=7)
+    return run_arms(
+        snap, {"after": AFTER, "none": no_therapy()}, days=DAYS, record=RECORD, chunk_size=7
+    )
 
 
 def test_spliced_protocol_is_what_run_arms_applies() -> None:
@@ -102,8 +103,9 @@ def test_arms_share_the_past_and_differ_after_it(arms) -> None:
 
 
 def test_arms_do_not_depend_on_chunk_size(snap, arms) -> None:
-    one_by_one = run_arms(snap, {"after": AFTER, "none": no_therapy()}, days=DAYS,
-                          record=RECORD, chunk_size=1)
+    one_by_one = run_arms(
+        snap, {"after": AFTER, "none": no_therapy()}, days=DAYS, record=RECORD, chunk_size=1
+    )
     for arm in ("after", "none"):
         assert_same_result(one_by_one.sel(arm=arm, drop=True), arms.sel(arm=arm, drop=True))
 

@@ -27,8 +27,12 @@ def small_candidate_pool(monkeypatch) -> None:
 
 
 def _spec(pid: str, **findings) -> PatientSpec:
-    return PatientSpec(id=pid, age=68, affected_side="left",
-                       clinical=ClinicalDescriptors(assessed_day=DAY, **findings))
+    return PatientSpec(
+        id=pid,
+        age=68,
+        affected_side="left",
+        clinical=ClinicalDescriptors(assessed_day=DAY, **findings),
+    )
 
 
 def _resimulate(draw) -> object:

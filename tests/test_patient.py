@@ -47,49 +47,76 @@ def test_valid_lesion_and_clinical_patients_load(tmp_path) -> None:
     [
         pytest.param(
             HEADER + "[patient.clinical]\nfma_ue = 70\n",
-            "patient.clinical.fma_ue", ("66", "70"), id="fma-ue-70",
+            "patient.clinical.fma_ue",
+            ("66", "70"),
+            id="fma-ue-70",
         ),
         pytest.param(
             HEADER + "[patient.clinical]\nfma_ue = -1\n",
-            "patient.clinical.fma_ue", ("0", "-1"), id="fma-ue-negative",
+            "patient.clinical.fma_ue",
+            ("0", "-1"),
+            id="fma-ue-negative",
         ),
         pytest.param(
             HEADER.replace('"left"', '"up"') + LESION,
-            "patient.affected_side", ("left", "right", "up"), id="unknown-side",
+            "patient.affected_side",
+            ("left", "right", "up"),
+            id="unknown-side",
         ),
         pytest.param(
             HEADER.replace("age = 60\n", "") + LESION,
-            "patient.age", ("missing",), id="missing-age",
+            "patient.age",
+            ("missing",),
+            id="missing-age",
         ),
         pytest.param(
             HEADER + LESION.replace("affected = 0.3", "affected = nan"),
-            "patient.lesion.affected", ("finite", "nan"), id="nan-affected",
+            "patient.lesion.affected",
+            ("finite", "nan"),
+            id="nan-affected",
         ),
         pytest.param(
             HEADER.replace("age = 60", "age = inf") + LESION,
-            "patient.age", ("finite",), id="infinite-age",
+            "patient.age",
+            ("finite",),
+            id="infinite-age",
         ),
         pytest.param(
             HEADER + LESION + CLINICAL,
-            "patient", ("exactly one", "lesion", "clinical"), id="both-lesion-and-clinical",
+            "patient",
+            ("exactly one", "lesion", "clinical"),
+            id="both-lesion-and-clinical",
         ),
         pytest.param(HEADER, "patient", ("exactly one",), id="neither"),
         pytest.param(
             HEADER + LESION.replace("cst_load = 0.2", "cst_load = 1.2"),
-            "patient.lesion.cst_load", ("1", "1.2"), id="load-above-1",
+            "patient.lesion.cst_load",
+            ("1", "1.2"),
+            id="load-above-1",
         ),
         pytest.param(
             HEADER.replace("age = 60", "age = 12") + LESION,
-            "patient.age", ("18", "12"), id="age-below-18",
+            "patient.age",
+            ("18", "12"),
+            id="age-below-18",
         ),
-        pytest.param(HEADER + LESION + "colour = 1\n", "patient.lesion.colour", ("unknown",),
-                     id="unknown-field"),
         pytest.param(
-            HEADER.replace('"p1"', '"p 1"') + LESION, "patient.id", ("p 1",), id="bad-id",
+            HEADER + LESION + "colour = 1\n",
+            "patient.lesion.colour",
+            ("unknown",),
+            id="unknown-field",
+        ),
+        pytest.param(
+            HEADER.replace('"p1"', '"p 1"') + LESION,
+            "patient.id",
+            ("p 1",),
+            id="bad-id",
         ),
         pytest.param(
             HEADER + "[patient.clinical]\nfma_ue = 30\nsafe = 11\n",
-            "patient.clinical.safe", ("10", "11"), id="safe-11",
+            "patient.clinical.safe",
+            ("10", "11"),
+            id="safe-11",
         ),
     ],
 )
@@ -120,9 +147,13 @@ def test_python_construction_rejects_nan_and_out_of_range() -> None:
     with pytest.raises(ValidationError):
         LesionSpec(affected=math.nan, cst_load=0.2)
     with pytest.raises(ValidationError):
-        PatientSpec(id="p", age=60, affected_side="left",
-                    lesion=LesionSpec(affected=0.1, cst_load=0.1),
-                    clinical=ClinicalDescriptors(fma_ue=10))
+        PatientSpec(
+            id="p",
+            age=60,
+            affected_side="left",
+            lesion=LesionSpec(affected=0.1, cst_load=0.1),
+            clinical=ClinicalDescriptors(fma_ue=10),
+        )
 
 
 @settings(max_examples=25, deadline=None)

@@ -58,8 +58,9 @@ def test_easiest_item_at_0_zeroes_the_rest(name) -> None:
 def test_otherwise_every_item_is_scored_as_performed() -> None:
     grasp = [2, 1, 3, 0, 2, 1]
     grip = [1, 3, 2, 0]
-    scores = _scores(_perceived(grasp=grasp, grip=grip, pinch=[0, 0, 3, 3, 3, 3],
-                                gross_movement=[3, 0, 0]))
+    scores = _scores(
+        _perceived(grasp=grasp, grip=grip, pinch=[0, 0, 3, 3, 3, 3], gross_movement=[3, 0, 0])
+    )
     assert scores[ARAT_SUBSCALES["grasp"]].tolist() == grasp
     assert scores[ARAT_SUBSCALES["grip"]].tolist() == grip
     assert (scores[ARAT_SUBSCALES["pinch"]] == 0).all()  # easiest failed

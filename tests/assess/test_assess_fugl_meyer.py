@@ -88,8 +88,11 @@ def test_normal_reflex_activity_grades_hyperreflexia(felt, expected) -> None:
 
 @pytest.mark.parametrize(
     "isolated",
-    ["isolated_shoulder_abduction_0_90", "isolated_shoulder_flexion_90_180",
-     "isolated_pronation_supination_elbow_0"],
+    [
+        "isolated_shoulder_abduction_0_90",
+        "isolated_shoulder_flexion_90_180",
+        "isolated_pronation_supination_elbow_0",
+    ],
 )
 def test_normal_reflex_activity_needs_full_marks_in_section_a_iv(isolated) -> None:
     items = _items(**{isolated: 0.5})

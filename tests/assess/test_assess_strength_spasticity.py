@@ -22,7 +22,7 @@ def _grades(ratio, healthy=None) -> np.ndarray:
 
 def test_mrc_boundaries_are_increasing_fractions() -> None:
     assert BOUNDS.shape == (5,)
-    assert np.all(np.diff(BOUNDS) > 0) and 0 < BOUNDS[0] and BOUNDS[-1] <= 1
+    assert np.all(np.diff(BOUNDS) > 0) and BOUNDS[0] > 0 and BOUNDS[-1] <= 1
 
 
 @pytest.mark.parametrize("grade", [1, 2, 3, 4, 5])
@@ -61,8 +61,17 @@ def test_grip_strength_scales_with_finger_flexor_activation() -> None:
 
 @pytest.mark.parametrize(
     ("steps", "code"),
-    [(-1.0, 0.0), (0.0, 0.0), (0.5, 0.0), (1.5, 1.0), (2.5, 1.5), (3.5, 2.0), (4.5, 3.0),
-     (5.5, 4.0), (20.0, 4.0)],
+    [
+        (-1.0, 0.0),
+        (0.0, 0.0),
+        (0.5, 0.0),
+        (1.5, 1.0),
+        (2.5, 1.5),
+        (3.5, 2.0),
+        (4.5, 3.0),
+        (5.5, 4.0),
+        (20.0, 4.0),
+    ],
 )
 def test_modified_ashworth_grade_steps(steps, code) -> None:
     step = PARAMS["mas_grade_step"]

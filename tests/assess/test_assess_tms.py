@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -35,8 +34,9 @@ def _tms(cst_share=1.0, avail_share=1.0, excitability=1.0, ihi=None):
     avail = (units < round(avail_share * 128)).astype(np.float32)
     ihi = PARAMS["ihi_strength"] if ihi is None else ihi
     keys = jax.random.split(jax.random.key(0), N_KEYS)
-    out = _tms_many(jnp.asarray(avail), jnp.asarray(cst), jnp.float32(excitability),
-                    jnp.float32(ihi), keys)
+    out = _tms_many(
+        jnp.asarray(avail), jnp.asarray(cst), jnp.float32(excitability), jnp.float32(ihi), keys
+    )
     return {k: np.asarray(v) for k, v in out.items()}
 
 
@@ -62,11 +62,19 @@ def test_volley_below_threshold_gives_no_mep_and_weaker_output_raises_rmt() -> N
     partial_ = _tms(cst_share=0.7)
     healthy = _tms()
     assert partial_["mep_present"].all()
-    assert partial_["rmt_percent"].mean() > healthy["rmt_percent"].mean() + 2.0
+    # same trial keys: a smaller volley needs a stronger pulse, trial by trial
+    assert (partial_["rmt_percent"] > healthy["rmt_percent"]).all()
+    # near the volley threshold the MEP at 120% RMT is clearly smaller (between 100% and
+    # 70% survival it barely changes: RMT rises with the loss and compensates)
+    weak = _tms(cst_share=PARAMS["mep_volley_threshold"] + 0.08)
+    assert weak["mep_present"].all()
+    assert weak["mep_amplitude_mv"].mean() < 0.8 * healthy["mep_amplitude_mv"].mean()
 
 
 def test_excitability_lowers_rmt() -> None:
-    assert _tms(excitability=1.2)["rmt_percent"].mean() < _tms()["rmt_percent"].mean() - 3.0
+    np.testing.assert_allclose(
+        _tms(excitability=1.2)["rmt_percent"], _tms()["rmt_percent"] / 1.2, rtol=1e-4
+    )
 
 
 def test_ihi_ratio_is_0_6_healthy_and_lower_with_more_inhibition() -> None:
@@ -77,8 +85,12 @@ def test_ihi_ratio_is_0_6_healthy_and_lower_with_more_inhibition() -> None:
 def test_simulated_patients_mep_follows_the_corticospinal_tract() -> None:
     loads = [0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 0.1]
     patients = [
-        PatientSpec(id=f"tms{i}", age=65, affected_side="right",
-                    lesion=LesionSpec(affected=0.0 if load == 0 else 0.3, cst_load=load))
+        PatientSpec(
+            id=f"tms{i}",
+            age=65,
+            affected_side="right",
+            lesion=LesionSpec(affected=0.0 if load == 0 else 0.3, cst_load=load),
+        )
         for i, load in enumerate(loads)
     ]
     ds = simulate(patients, days=10, record=Record((3, 10)), seed=4)

@@ -33,8 +33,7 @@ def _paired(vp: VirtualPatients, field: str, small: float, large: float) -> Virt
     """The N patients twice (same ids), first with ``field = small``, then ``= large``."""
     twice = lambda seq: tuple(seq) * 2  # noqa: E731
     values = {
-        name: np.concatenate([np.asarray(x)] * 2)
-        for name, x in vp.descriptors._asdict().items()
+        name: np.concatenate([np.asarray(x)] * 2) for name, x in vp.descriptors._asdict().items()
     }
     values[field] = np.repeat(np.asarray([small, large], np.float32), len(vp))
     return VirtualPatients(

@@ -14,9 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from strokesim import simulate
-from strokesim.simulate import Record
+from strokesim.cohort.population import sample_population
+from strokesim.simulate import Record, VirtualPatients
 from strokesim.testing.invariants import dataset_violations
-from strokesim.testing.strategies import patient_batches
+from strokesim.testing.strategies import patient_batches, training_protocols
 
 DAYS = 90
 RECORD = Record((3, 30, DAYS))
@@ -32,4 +33,16 @@ BATCH = 7
 def test_scores_stay_in_range(patients, seed, rater_noise) -> None:
     ds = simulate(patients, days=DAYS, record=RECORD, seed=seed, rater_noise=rater_noise)
     assert ds.sizes["patient"] == BATCH
+    assert dataset_violations(ds) == []
+
+
+SHORT_DAYS = 10
+
+
+@settings(max_examples=5, deadline=None)
+@given(protocol=training_protocols(last_day=SHORT_DAYS))
+def test_scores_stay_in_range_under_any_training_protocol(protocol) -> None:
+    ids = [f"proto{i}" for i in range(BATCH)]
+    patients = VirtualPatients.from_population(sample_population(ids, seed=6))
+    ds = simulate(patients, protocol, days=SHORT_DAYS, record=Record((3, SHORT_DAYS)), seed=2)
     assert dataset_violations(ds) == []

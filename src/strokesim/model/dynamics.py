@@ -242,7 +242,10 @@ def daily_step(
     )
 
     # structural and homeostatic variables
-    capacity = state.capacity + params["sprouting_rate"] * p_gain * (
+    # structural reorganisation is activity dependent (Carmichael 2006 Ann Neurol;
+    # Nudo 2006): sprouting grows with the day's effective practice of the paretic arm
+    dose = squash_p * total_p / params["trials_saturation"]
+    capacity = state.capacity + params["sprouting_rate"] * p_gain * dose * (
         params["capacity_max"] - state.capacity
     )
     rs_target = 1.0 + params["reticulospinal_upregulation"] * structural_cst_loss(constants)

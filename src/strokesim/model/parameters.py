@@ -230,11 +230,13 @@ _LITERATURE: tuple[Parameter, ...] = (
     ),
     Parameter(
         "learning_rate",
-        0.01,
+        0.005,
         "1/trial",
         0.001,
-        0.05,
-        "Calibrated so 90 h of chronic training gives Ward 2019 gains",
+        0.01,
+        "Bounded by the stability of the day's expected-gradient step (learning_rate × "
+        "trials_saturation × error curvature ≈ 1.4 < 2; larger values oscillate); Ward 2019 "
+        "chronic gains (V9) are the target it should meet",
         "Error-based learning step per effective trial at plasticity gain 1.",
     ),
     Parameter(
@@ -289,7 +291,7 @@ _LITERATURE: tuple[Parameter, ...] = (
         0.0,
         0.05,
         "Carmichael 2006 Ann Neurol 59:735 (sprouting over weeks, gated by plasticity)",
-        "Rate of capacity growth per day at plasticity gain 1.",
+        "Daily capacity growth per unit of saturated daily practice at plasticity gain 1.",
     ),
     Parameter(
         "reticulospinal_upregulation",

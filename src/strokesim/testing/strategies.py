@@ -97,9 +97,7 @@ def patient_specs(
 ) -> PatientSpec:
     """A valid patient with an explicit lesion (or, with ``clinical=True``, findings)."""
     description = (
-        {"clinical": draw(clinical_descriptors())}
-        if clinical
-        else {"lesion": draw(lesion_specs())}
+        {"clinical": draw(clinical_descriptors())} if clinical else {"lesion": draw(lesion_specs())}
     )
     return PatientSpec(
         id=patient_id if patient_id is not None else draw(patient_ids()),
