@@ -460,6 +460,36 @@ def compare(
         typer.echo(DISCLAIMER)
 
 
+@app.command()
+def validate(
+    n: Annotated[int, typer.Option(help="Virtual patients in the default cohort.",
+                                   metavar="N")] = 1000,
+    seed: Annotated[int, typer.Option(help="Root seed.", metavar="N")] = 0,
+    report: Annotated[
+        Path, typer.Option(help="HTML report with one figure per target.", metavar="FILE")
+    ] = Path("out/validation.html"),
+    only: Annotated[
+        str | None,
+        typer.Option(help="Targets to run, e.g. V1,V3 (default: all).", metavar="IDS",
+                     show_default=False),
+    ] = None,
+    markdown: Annotated[
+        Path | None,
+        typer.Option(help="Also write the results table as Markdown.", metavar="FILE",
+                     show_default=False),
+    ] = None,
+) -> None:
+    """Run the validation battery (VALIDATION.md V1–V12); exit 0 only if all pass."""
+    with _user_errors():
+        from strokesim.validate.battery import validate_command
+
+        _check_seed(seed)
+        with _progress_bar("validation targets", then="writing report") as progress:
+            code = validate_command(n=n, seed=seed, report=report, only=only,
+                                    markdown=markdown, echo=typer.echo, progress=progress)
+    raise typer.Exit(code)
+
+
 def main() -> None:
     """Entry point of the ``strokesim`` console script."""
     app()

@@ -262,6 +262,14 @@ task k and the squared movement error L_k = Σ_m [(a\\*−a)₊² + (0.1 + σ)(a
     squash  = S (1 − e^(−Σn/S)) / Σn,   S = `trials_saturation`     (diminishing returns of dose)
     W      ← W − `learning_rate` · P(t) · ∇_W [ squash · Σ_k n_k L_k ]
 
+The error L_k is that of the *habitual* command (κ = 1): the motor system learns
+from the prediction error of its usual command, so the need for extra effort
+fades as the weights adapt (Shadmehr, Smith & Krakauer 2010). `learning_rate` is
+bounded by the stability of this one-step update: `learning_rate` ·
+`trials_saturation` · (error curvature ≈ 0.7) must stay below 2, or intensive
+days overshoot and oscillate (seen at 0.03: 90 h of training then *lowered*
+FMA-UE by 20 points).
+
 all weights (input tuning, crossed, uncrossed and cortico-reticular output) of
 both hemispheres learn. Inhibition received gates plasticity (Stagg et al.
 2011; Blicher et al. 2015): the gradient reaching hemisphere h is multiplied by
@@ -294,9 +302,10 @@ specificity arises with error-based learning, which does move the tuning).
 ### 4.5 Forgetting and structural reorganisation
 Learned changes decay toward the template (`forgetting_rate` per day: use it or
 lose it). Output weights are bounded by a per-unit capacity that grows by
-sprouting, gated by plasticity, toward `capacity_max`:
+sprouting, gated by plasticity and driven by the day's practice (activity-dependent
+sprouting; Carmichael 2006, Nudo 2006), toward `capacity_max`:
 
-    capacity ← capacity + `sprouting_rate` · P(t) · (`capacity_max` − capacity)
+    capacity ← capacity + `sprouting_rate` · P(t) · (squash · Σn / S) · (`capacity_max` − capacity)
     W_out    ← clip(W_out, 0, capacity · healthy maximal output)
 
 The premotor reserve has no separate rule: its units learn like M1 units and
@@ -373,8 +382,11 @@ engagement (virtual reality), the constraint of the non-paretic arm (CIMT),
 the excitability shift of stimulation in each target averaged over the primed
 session (after-effect), the resulting plasticity gain of concurrent training,
 the VNS gain on paired trials (inverted U over current) and the drug gain on
-P(t). Brain stimulation acts through the drive scale, s_h · (1 + response ·
-shift_h), so it needs surviving, available units to act on. Every number is in
+P(t). Brain stimulation acts through the drive scale of the units of its target
+area only (M1 or premotor), s_h,i · (1 + response · shift_target(i)), and a
+`stimulation_carryover` share of each session's shift persists in the per-unit
+excitability, relaxing back with `homeostasis_days`; so stimulation needs
+surviving, available units to act on (a target with no surviving units is inert). Every number is in
 the therapy table below.
 
 ## 6. Assessments (`assess/`)
