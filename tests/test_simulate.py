@@ -1,8 +1,7 @@
 """simulate(): batch-size and chunking invariance, seeds, and the labelled result.
 
-Compiling dominates short simulations, so the tests share a few batch shapes
-(1, 7, 64, 512 patients) and one horizon (10 days, assessed on days 3 and 10)
-with the other test modules.
+Compiling dominates short simulations (≈ 20 s per batch shape), so the tests
+share a few batch shapes (1, 7, 64 and 512 patients) with the other test modules.
 """
 
 from __future__ import annotations
@@ -153,3 +152,8 @@ def test_unit_fates_are_nested_in_lesion_size() -> None:
     assert np.all(np.diff(c["crt"]) <= 0)
     lost = 1.0 - c["cst"][:, :128].mean(1)
     np.testing.assert_allclose(lost, sizes, atol=0.12)
+
+
+def test_short_runs_still_label_nihss_in_range(population) -> None:
+    ds = simulate(subset(population, range(7)), days=2, record=Record((1, 2)), seed=5)
+    assert dataset_violations(ds) == []

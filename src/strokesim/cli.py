@@ -389,8 +389,11 @@ def demo(
 def compare(
     patients: Annotated[
         Path,
-        typer.Argument(help=escape("TOML file with [patient] or [[patients]]."),
-                       metavar="PATIENTS.toml", show_default=False),
+        typer.Argument(
+            help=escape("TOML file with [patient] or [[patients]]."),
+            metavar="PATIENTS.toml",
+            show_default=False,
+        ),
     ],
     more_protocols: Annotated[
         list[str] | None,
@@ -414,8 +417,9 @@ def compare(
     ] = Path("out/compare"),
     lesion_samples: Annotated[
         int,
-        typer.Option(help="Plausible lesions per patient given by clinical findings.",
-                     metavar="N", min=1),
+        typer.Option(
+            help="Plausible lesions per patient given by clinical findings.", metavar="N", min=1
+        ),
     ] = 16,
 ) -> None:
     """Run several protocols on the same virtual patients (counterfactual twins)."""
@@ -437,23 +441,32 @@ def compare(
 
         specs = load_patients(patients)
         with output_folder(out) as folder:
-            from strokesim.compare import comparison_figure, comparison_table, compare_protocols
+            from strokesim.compare import compare_protocols, comparison_figure, comparison_table
             from strokesim.io import atomic_write_text, write_results
             from strokesim.report import save_figure
 
             typer.echo(f"Comparing {len(chosen)} protocols on the same virtual patients…")
-            ds = compare_protocols(specs, chosen, days=days, seed=seed,
-                                   n_lesion_samples=lesion_samples)
+            ds = compare_protocols(
+                specs, chosen, days=days, seed=seed, n_lesion_samples=lesion_samples
+            )
             table = comparison_table(ds)
-            written = write_all([
-                (folder / "comparison.csv",
-                 lambda p: atomic_write_text(p, table.to_csv(index=False), field="--out")),
-                (folder / "comparison.png",
-                 lambda p: save_figure(comparison_figure(ds), p, "--out")),
-                (folder / "comparison.nc", lambda p: write_results(ds, p, field="--out")),
-            ])
-        rows = [{k: (f"{v:.1f}" if isinstance(v, float) else v) for k, v in row.items()}
-                for row in table.to_dict("records")]
+            written = write_all(
+                [
+                    (
+                        folder / "comparison.csv",
+                        lambda p: atomic_write_text(p, table.to_csv(index=False), field="--out"),
+                    ),
+                    (
+                        folder / "comparison.png",
+                        lambda p: save_figure(comparison_figure(ds), p, "--out"),
+                    ),
+                    (folder / "comparison.nc", lambda p: write_results(ds, p, field="--out")),
+                ]
+            )
+        rows = [
+            {k: (f"{v:.1f}" if isinstance(v, float) else v) for k, v in row.items()}
+            for row in table.to_dict("records")
+        ]
         _print_table(f"FMA-UE at day {days}: arms vs {names[0]} (paired, same lesions)", rows)
         for path in written:
             typer.echo(f"wrote {path}")
@@ -462,21 +475,24 @@ def compare(
 
 @app.command()
 def validate(
-    n: Annotated[int, typer.Option(help="Virtual patients in the default cohort.",
-                                   metavar="N")] = 1000,
+    n: Annotated[
+        int, typer.Option(help="Virtual patients in the default cohort.", metavar="N")
+    ] = 1000,
     seed: Annotated[int, typer.Option(help="Root seed.", metavar="N")] = 0,
     report: Annotated[
         Path, typer.Option(help="HTML report with one figure per target.", metavar="FILE")
     ] = Path("out/validation.html"),
     only: Annotated[
         str | None,
-        typer.Option(help="Targets to run, e.g. V1,V3 (default: all).", metavar="IDS",
-                     show_default=False),
+        typer.Option(
+            help="Targets to run, e.g. V1,V3 (default: all).", metavar="IDS", show_default=False
+        ),
     ] = None,
     markdown: Annotated[
         Path | None,
-        typer.Option(help="Also write the results table as Markdown.", metavar="FILE",
-                     show_default=False),
+        typer.Option(
+            help="Also write the results table as Markdown.", metavar="FILE", show_default=False
+        ),
     ] = None,
 ) -> None:
     """Run the validation battery (VALIDATION.md V1–V12); exit 0 only if all pass."""
@@ -485,8 +501,15 @@ def validate(
 
         _check_seed(seed)
         with _progress_bar("validation targets", then="writing report") as progress:
-            code = validate_command(n=n, seed=seed, report=report, only=only,
-                                    markdown=markdown, echo=typer.echo, progress=progress)
+            code = validate_command(
+                n=n,
+                seed=seed,
+                report=report,
+                only=only,
+                markdown=markdown,
+                echo=typer.echo,
+                progress=progress,
+            )
     raise typer.Exit(code)
 
 

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from strokesim.branching import run_arms, snapshot
 from strokesim.errors import UserInputError
 from strokesim.patient import PatientSpec
-from strokesim.simulate import Record, simulate
+from strokesim.simulate import Record
 from strokesim.therapy.schedule import compile_protocol
 from strokesim.therapy.schema import Protocol
 

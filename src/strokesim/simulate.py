@@ -268,8 +268,10 @@ def simulate(
 
 def _to_dataset(vp, outputs, run_days, record, protocol, seed, params, days, rater_noise):
     nihss = vp.nihss.copy()
-    if BASELINE_DAY in run_days and np.any(nihss < 0):
-        fma3 = outputs["fma_ue"][:, run_days.index(BASELINE_DAY)]
+    if np.any(nihss < 0):
+        # the proxy reads arm function at day 3, or at the first day of a shorter run
+        first = run_days.index(BASELINE_DAY) if BASELINE_DAY in run_days else 0
+        fma3 = outputs["fma_ue"][:, first]
         proxy = nihss_proxy(fma3, vp.lesion_volume_ml, seed, vp.ids)
         nihss = np.where(nihss < 0, proxy, nihss)
     keep = [run_days.index(d) for d in record.days]

@@ -17,19 +17,37 @@ SCORES = ("fma_ue", "arat", "safe", "mrc", "fma_items")
 
 def _protocol(name: str, *, trials: int = 120, stimulation: dict | None = None) -> object:
     components = [
-        {"kind": "task_training", "start_day": 5, "duration_days": 20, "sessions_per_week": 5,
-         "trials_per_session": trials, "minutes_per_session": 45},
+        {
+            "kind": "task_training",
+            "start_day": 5,
+            "duration_days": 20,
+            "sessions_per_week": 5,
+            "trials_per_session": trials,
+            "minutes_per_session": 45,
+        },
     ]
     if stimulation is not None:
-        components.append({"kind": "brain_stimulation", "start_day": 5, "duration_days": 20,
-                           "sessions_per_week": 5, "timing": "before_training", **stimulation})
+        components.append(
+            {
+                "kind": "brain_stimulation",
+                "start_day": 5,
+                "duration_days": 20,
+                "sessions_per_week": 5,
+                "timing": "before_training",
+                **stimulation,
+            }
+        )
     return parse_protocol({"name": name, "components": components})
 
 
 def _patients(affected: float, cst_load: float, n: int = 6) -> list[PatientSpec]:
     return [
-        PatientSpec(id=f"p{i}", age=55 + 4 * i, affected_side="left",
-                    lesion=LesionSpec(affected=affected, cst_load=cst_load + 0.02 * i))
+        PatientSpec(
+            id=f"p{i}",
+            age=55 + 4 * i,
+            affected_side="left",
+            lesion=LesionSpec(affected=affected, cst_load=cst_load + 0.02 * i),
+        )
         for i in range(n)
     ]
 
@@ -41,24 +59,36 @@ def _run(patients, protocol):
 def test_sham_stimulation_changes_nothing() -> None:
     patients = _patients(0.4, 0.2)
     plain = _run(patients, _protocol("train"))
-    sham = _run(patients, _protocol("sham", stimulation={
-        "method": "itbs", "target": "ipsilesional_m1", "sham": True}))
+    sham = _run(
+        patients,
+        _protocol(
+            "sham", stimulation={"method": "itbs", "target": "ipsilesional_m1", "sham": True}
+        ),
+    )
     for name in plain.data_vars:
         np.testing.assert_array_equal(plain[name].values, sham[name].values, err_msg=name)
 
 
-@pytest.mark.parametrize(("method", "target"), [("itbs", "ipsilesional_m1"),
-                                                ("tdcs_anodal", "ipsilesional_m1")])
+@pytest.mark.parametrize(
+    ("method", "target"), [("itbs", "ipsilesional_m1"), ("tdcs_anodal", "ipsilesional_m1")]
+)
 def test_stimulation_without_surviving_tissue_has_no_effect(method: str, target: str) -> None:
     # every ipsilesional M1 unit destroyed: there is nothing for the stimulation to act on
-    dead = [PatientSpec(id=f"d{i}", age=60, affected_side="right",
-                        lesion=LesionSpec(affected=1.0, stunned_share=0.0, cst_load=0.5,
-                                          premotor_damage=0.0))
-            for i in range(4)]
-    sham = _run(dead, _protocol("sham", stimulation={"method": method, "target": target,
-                                                     "sham": True}))
-    active = _run(dead, _protocol("active", stimulation={"method": method, "target": target,
-                                                         "sham": False}))
+    dead = [
+        PatientSpec(
+            id=f"d{i}",
+            age=60,
+            affected_side="right",
+            lesion=LesionSpec(affected=1.0, stunned_share=0.0, cst_load=0.5, premotor_damage=0.0),
+        )
+        for i in range(4)
+    ]
+    sham = _run(
+        dead, _protocol("sham", stimulation={"method": method, "target": target, "sham": True})
+    )
+    active = _run(
+        dead, _protocol("active", stimulation={"method": method, "target": target, "sham": False})
+    )
     for name in SCORES:
         np.testing.assert_array_equal(sham[name].values, active[name].values, err_msg=name)
     np.testing.assert_allclose(sham.grip_kg.values, active.grip_kg.values, rtol=1e-4, atol=1e-4)
@@ -66,12 +96,18 @@ def test_stimulation_without_surviving_tissue_has_no_effect(method: str, target:
 
 def test_stimulation_with_tissue_changes_the_course() -> None:
     patients = _patients(0.5, 0.1)
-    sham = _run(patients, _protocol("sham", stimulation={"method": "itbs",
-                                                         "target": "ipsilesional_m1",
-                                                         "sham": True}))
-    active = _run(patients, _protocol("active", stimulation={"method": "itbs",
-                                                             "target": "ipsilesional_m1",
-                                                             "sham": False}))
+    sham = _run(
+        patients,
+        _protocol(
+            "sham", stimulation={"method": "itbs", "target": "ipsilesional_m1", "sham": True}
+        ),
+    )
+    active = _run(
+        patients,
+        _protocol(
+            "active", stimulation={"method": "itbs", "target": "ipsilesional_m1", "sham": False}
+        ),
+    )
     assert not np.allclose(sham.grip_kg.values, active.grip_kg.values)
 
 
@@ -80,5 +116,7 @@ def test_doubling_training_dose_does_not_lower_mean_outcome() -> None:
     single = _run(patients, _protocol("x1", trials=60))
     double = _run(patients, _protocol("x2", trials=120))
     assert double.fma_ue.sel(day=DAYS).mean() >= single.fma_ue.sel(day=DAYS).mean()
-    assert (double.task_family_performance.sel(day=DAYS).mean()
-            >= single.task_family_performance.sel(day=DAYS).mean())
+    assert (
+        double.task_family_performance.sel(day=DAYS).mean()
+        >= single.task_family_performance.sel(day=DAYS).mean()
+    )

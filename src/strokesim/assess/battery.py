@@ -94,7 +94,8 @@ def assess_patient(
         perceived(fma["performance"], keys[6], rater_sd),
         excess,
         felt,
-        fma["noise_sd"] / params["motor_noise_sd"],
+        # tremor: the paretic arm's noise against the person's own healthy noise level
+        jnp.where(constants.motor_noise > 0, fma["noise_sd"] / constants.motor_noise, 1.0),
         params,
     )
     arat_scores = arat_items(perceived(arat["performance"], keys[7], rater_sd), params)

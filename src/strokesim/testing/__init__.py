@@ -6,3 +6,5 @@
 - :mod:`strokesim.testing.invariants`: checks that a simulation result obeys the
   contract of ``docs/dataset.md`` (score ranges, item sums, scale rules).
 """
+
+__all__: list[str] = []

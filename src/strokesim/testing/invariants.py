@@ -21,7 +21,7 @@ import xarray as xr
 
 from strokesim.model.anatomy import ARAT_SUBSCALES, FMA_ITEMS, MUSCLES
 
-__all__ = ["MAS_GRADES", "RANGES", "assert_same_result", "dataset_violations"]
+__all__ = ["COORDINATE_RANGES", "MAS_GRADES", "RANGES", "assert_same_result", "dataset_violations"]
 
 #: Modified Ashworth codes (1.5 = "1+").
 MAS_GRADES = (0.0, 1.0, 1.5, 2.0, 3.0, 4.0)
@@ -82,8 +82,31 @@ def _range_violations(ds: xr.Dataset, names: Iterable[str]) -> list[str]:
     return out
 
 
-def _rule_violations(ds: xr.Dataset) -> list[str]:
+#: Closed ranges of the per-patient coordinates.
+COORDINATE_RANGES: dict[str, tuple[float, float]] = {
+    "nihss": (0, 42),
+    "age": (18, 110),
+    "cst_lesion_load": (0, 1),
+    "cortical_loss": (0, 1),
+}
+
+
+def _coordinate_violations(ds: xr.Dataset) -> list[str]:
     out = []
+    for name, (lo, hi) in COORDINATE_RANGES.items():
+        if name in ds.coords:
+            values = np.asarray(ds[name].values, dtype=np.float64)
+            bad = ~np.isfinite(values) | (values < lo) | (values > hi)
+            if bad.any():
+                out.append(
+                    f"{name}: {int(bad.sum())} value(s) outside {lo}–{hi}, "
+                    f"e.g. {_example(values[bad])}"
+                )
+    return out
+
+
+def _rule_violations(ds: xr.Dataset) -> list[str]:
+    out = _coordinate_violations(ds)
     if {"fma_ue", "fma_items"} <= set(ds):
         items = ds.fma_items.values.astype(np.int64)
         if not np.array_equal(items.sum(-1), ds.fma_ue.values):
@@ -133,8 +156,9 @@ def _rule_violations(ds: xr.Dataset) -> list[str]:
 def dataset_violations(ds: xr.Dataset, variables: Iterable[str] | None = None) -> list[str]:
     """Every broken rule of ``docs/dataset.md`` in a simulation result.
 
-    Checks value ranges, finiteness (NaN allowed only in ``rmt_percent`` and
-    ``ihi_ratio``, exactly where no MEP is present), totals equal to item sums,
+    Checks value ranges (of variables and per-patient coordinates), finiteness
+    (NaN allowed only in ``rmt_percent`` and ``ihi_ratio``, exactly where no MEP
+    is present), totals equal to item sums,
     SAFE = MRC shoulder abduction + finger extension, the ARAT hierarchical
     shortcut, FMA-UE reflex items and the 'normal reflex activity' rule, and
     Modified Ashworth codes.
