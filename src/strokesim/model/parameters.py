@@ -48,7 +48,7 @@ class Parameter:
     low: float
     high: float
     source: str
-    description: str
+    description: str = ""
     calibrated_by: str | None = None
 
 

@@ -16,39 +16,17 @@ Conventions
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from types import MappingProxyType
+
+from strokesim.model.parameters import Parameter
 
 __all__ = ["THERAPY_PARAMETERS", "TherapyParameter", "therapy_parameter", "therapy_parameter_rows"]
 
 
-@dataclass(frozen=True)
-class TherapyParameter:
-    """One therapy-side parameter.
-
-    Attributes
-    ----------
-    name
-        Dotted identifier, ``"<method or agent>.<quantity>"``.
-    value
-        Default value.
-    unit
-        Unit (``"fraction"``, ``"min"``, ``"mA"``, ``"mg/day"``, ``"1"`` for dimensionless).
-    low, high
-        Plausible range (inclusive); sensitivity analyses sample inside it.
-    source
-        Paper(s), or the reasoning that fixes the value.
-    description
-        What the parameter does, in one sentence.
-    """
-
-    name: str
-    value: float
-    unit: str
-    low: float
-    high: float
-    source: str
-    description: str = ""
+#: Therapy parameters share the model registry's record type (value, unit, plausible
+#: range, source, description); names are dotted ``"<method or agent>.<quantity>"``.
+TherapyParameter = Parameter
 
 
 _HILL = (
@@ -381,4 +359,7 @@ def therapy_parameter_rows() -> list[dict[str, object]]:
     list of dict
         One row per parameter with keys ``name, value, unit, low, high, source, description``.
     """
-    return [asdict(parameter) for parameter in _ENTRIES]
+    rows = [asdict(parameter) for parameter in _ENTRIES]
+    for row in rows:
+        del row["calibrated_by"]  # therapy parameters come from the literature
+    return rows
