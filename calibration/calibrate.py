@@ -2,12 +2,14 @@
 
 Usage::
 
-    python calibration/calibrate.py [--n 300] [--seed 0] [--max-evals 40] [--write]
+    python calibration/calibrate.py [--n 300] [--n-b 150] [--seed 0] [--write]
     python calibration/calibrate.py --check      # re-run and compare with calibrated.json
 
-Stage A fits the parameters that the default-cohort targets pin down — each is
-named with the target that fixes it — by minimising a simulation-based objective
-with Nelder–Mead (scipy) under common random numbers (one fixed seed, so the
+Starting from the literature values, stage B fits the plasticity time course to
+the timing experiment (V8), then stage A fits the parameters that the
+default-cohort targets pin down (V1, V2, V10). Each parameter is named with the
+target that fixes it. Each stage minimises a simulation-based objective with
+Nelder–Mead (scipy) under common random numbers (one fixed seed, so the
 objective is deterministic):
 
     J(θ) = Σ_targets ((measured − centre of pass range) / half-width)²
@@ -33,7 +35,7 @@ from scipy.optimize import minimize
 
 import strokesim  # noqa: F401  (sets the XLA device count before JAX loads)
 from strokesim.cohort.population import sample_population
-from strokesim.model.parameters import REGISTRY, model_parameters
+from strokesim.model.parameters import literature_parameters, model_parameters
 from strokesim.simulate import Record, VirtualPatients, simulate
 from strokesim.validate.metrics import non_fitters, proportional_recovery, spasticity
 
@@ -70,6 +72,25 @@ OBJECTIVE = (
 
 RECORD = Record((3, 7, 90, 180))
 
+#: Stage B: the plasticity time course, fixed by the timing experiment (V8).
+STAGE_B = (
+    Free("plasticity_peak", 2.0, 10.0, "V8"),
+    Free("plasticity_decay_days", 20.0, 90.0, "V8"),
+)
+
+OBJECTIVE_B = (
+    ("V8", "late_to_early_ratio", 0.30, 0.20),
+    ("V8", "early_effect", 1.0, 0.9),
+)
+
+
+def timing_metrics(params: dict[str, float], n: int, seed: int) -> dict[str, float]:
+    """Measured values of the stage-B target (V8) for one parameter set."""
+    from strokesim.validate.battery import run_battery
+
+    result = run_battery(n=n, seed=seed, only="V8", params=params, n_boot=20)
+    return dict(result.results[0].measured)
+
 
 def cohort_metrics(params: dict[str, float], n: int, seed: int) -> dict[str, float]:
     """Measured values of the stage-A targets for one parameter set."""
@@ -87,24 +108,43 @@ def cohort_metrics(params: dict[str, float], n: int, seed: int) -> dict[str, flo
     return out
 
 
-def objective_value(measured: dict[str, float]) -> float:
+def objective_value(measured: dict[str, float], objective=OBJECTIVE) -> float:
     """Sum of squared normalised distances from the centres of the pass ranges."""
     total = 0.0
-    for _, key, centre, half in OBJECTIVE:
+    for _, key, centre, half in objective:
         value = measured.get(key, np.nan)
         total += 25.0 if not np.isfinite(value) else ((value - centre) / half) ** 2
     return total
 
 
-def calibrate(n: int, seed: int, max_evals: int, log=print) -> dict[str, float]:
-    """Nelder–Mead over stage-A parameters (in unit-cube coordinates)."""
-    base = model_parameters()
-    lows = np.array([f.low for f in STAGE_A])
-    highs = np.array([f.high for f in STAGE_A])
+STAGES = {
+    "A": (STAGE_A, OBJECTIVE, cohort_metrics),
+    "B": (STAGE_B, OBJECTIVE_B, timing_metrics),
+}
+
+
+def calibrate(
+    n: int,
+    seed: int,
+    max_evals: int,
+    log=print,
+    stage: str = "A",
+    start: dict[str, float] | None = None,
+) -> dict[str, float]:
+    """Nelder–Mead over one stage's parameters (in unit-cube coordinates).
+
+    Every parameter starts from its literature value, updated by ``start`` (the
+    results of earlier stages), so the procedure does not depend on what
+    calibrated.json holds when it runs.
+    """
+    free, objective, metrics = STAGES[stage]
+    base = model_parameters(**(literature_parameters() | (start or {})))
+    lows = np.array([f.low for f in free])
+    highs = np.array([f.high for f in free])
 
     def to_params(z: np.ndarray) -> dict[str, float]:
         x = lows + np.clip(z, 0.0, 1.0) * (highs - lows)
-        return base | {f.name: float(v) for f, v in zip(STAGE_A, x, strict=True)}
+        return base | {f.name: float(v) for f, v in zip(free, x, strict=True)}
 
     evals = 0
 
@@ -112,28 +152,27 @@ def calibrate(n: int, seed: int, max_evals: int, log=print) -> dict[str, float]:
         nonlocal evals
         evals += 1
         t0 = time.time()
-        measured = cohort_metrics(to_params(z), n, seed)
-        value = objective_value(measured) + 100.0 * float(
-            np.sum(np.clip(-z, 0, None) + np.clip(z - 1, 0, None))
-        )
-        shown = ", ".join(f"{k}={measured.get(k, np.nan):.3f}" for _, k, _, _ in OBJECTIVE)
+        measured = metrics(to_params(z), n, seed)
+        outside = np.clip(-z, 0, None) + np.clip(z - 1, 0, None)
+        value = objective_value(measured, objective) + 100.0 * float(np.sum(outside))
+        shown = ", ".join(f"{k}={measured.get(k, np.nan):.3f}" for _, k, _, _ in objective)
         log(f"[{evals:3d}] J={value:7.3f} ({time.time() - t0:.0f}s) {shown}")
         return value
 
-    start = np.array([(base[f.name] - f.low) / (f.high - f.low) for f in STAGE_A])
+    z0 = np.array([(base[f.name] - f.low) / (f.high - f.low) for f in free])
     res = minimize(
         f,
-        start,
+        z0,
         method="Nelder-Mead",
         options={
             "maxfev": max_evals,
             "xatol": 0.01,
             "fatol": 0.02,
-            "initial_simplex": _simplex(start),
+            "initial_simplex": _simplex(z0),
         },
     )
     best = to_params(res.x)
-    return {f.name: round(best[f.name], 4) for f in STAGE_A}
+    return {f.name: round(best[f.name], 4) for f in free}
 
 
 def _simplex(start: np.ndarray, step: float = 0.15) -> np.ndarray:
@@ -145,18 +184,29 @@ def _simplex(start: np.ndarray, step: float = 0.15) -> np.ndarray:
     return np.array(pts)
 
 
+def calibrate_all(n_a: int, n_b: int, seed: int, evals_a: int, evals_b: int, log=print):
+    """Stage B, then stage A, from the literature starting values (deterministic)."""
+    values: dict[str, float] = {}
+    for stage, n, evals in (("B", n_b, evals_b), ("A", n_a, evals_a)):
+        log(f"stage {stage}: {[f.name for f in STAGES[stage][0]]}")
+        values |= calibrate(n, seed, evals, log=log, stage=stage, start=values)
+    return values
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=300, help="virtual patients per evaluation")
+    ap.add_argument("--n", type=int, default=300, help="patients per stage-A evaluation")
+    ap.add_argument("--n-b", type=int, default=150, help="patients per stage-B evaluation")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--max-evals", type=int, default=40)
+    ap.add_argument("--max-evals", type=int, default=30, help="stage-A evaluations")
+    ap.add_argument("--max-evals-b", type=int, default=14, help="stage-B evaluations")
     ap.add_argument("--write", action="store_true", help="write calibrated.json")
     ap.add_argument("--check", action="store_true", help="re-run with stored settings and compare")
     args = ap.parse_args(argv)
     if args.check:
         stored = json.loads(CALIBRATED.read_text())
         s = stored["settings"]
-        values = calibrate(s["n"], s["seed"], s["max_evals"])
+        values = calibrate_all(s["n"], s["n_b"], s["seed"], s["max_evals"], s["max_evals_b"])
         bad = {
             k: (v, stored["parameters"][k]["value"])
             for k, v in values.items()
@@ -165,27 +215,28 @@ def main(argv: list[str] | None = None) -> int:
         print("reproduced" if not bad else f"differs: {bad}")
         return 0 if not bad else 1
     t0 = time.time()
-    values = calibrate(args.n, args.seed, args.max_evals)
+    values = calibrate_all(args.n, args.n_b, args.seed, args.max_evals, args.max_evals_b)
     minutes = (time.time() - t0) / 60
     print(f"calibrated in {minutes:.1f} min: {values}")
     if args.write:
+        literature = literature_parameters()
         payload = {
             "settings": {
                 "n": args.n,
+                "n_b": args.n_b,
                 "seed": args.seed,
                 "max_evals": args.max_evals,
-                "stage": "A",
+                "max_evals_b": args.max_evals_b,
+                "stages": "B then A, from the literature starting values",
                 "minutes": round(minutes, 1),
             },
             "parameters": {
                 f.name: {
                     "value": values[f.name],
                     "target": f.target,
-                    "literature_start": REGISTRY[f.name].value
-                    if REGISTRY[f.name].calibrated_by is None
-                    else None,
+                    "literature_start": literature[f.name],
                 }
-                for f in STAGE_A
+                for f in (*STAGE_B, *STAGE_A)
             },
         }
         CALIBRATED.write_text(json.dumps(payload, indent=2) + "\n")

@@ -17,7 +17,13 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from types import MappingProxyType
 
-__all__ = ["REGISTRY", "Parameter", "model_parameters", "registry_rows"]
+__all__ = [
+    "REGISTRY",
+    "Parameter",
+    "literature_parameters",
+    "model_parameters",
+    "registry_rows",
+]
 
 
 @dataclass(frozen=True)
@@ -195,7 +201,7 @@ _LITERATURE: tuple[Parameter, ...] = (
         3.0,
         "× chronic",
         1.0,
-        6.0,
+        10.0,
         "Biernaskie et al. 2004 J Neurosci 24:1245 (rehabilitation at day 5 >> day 30); "
         "Dromerick 2021 PNAS (CPASS)",
         "Plasticity gain in the first days after onset relative to the chronic floor.",
@@ -624,6 +630,11 @@ def model_parameters(**overrides: float) -> dict[str, float]:
     values = {name: p.value for name, p in REGISTRY.items()}
     values.update({k: float(v) for k, v in overrides.items()})
     return values
+
+
+def literature_parameters() -> dict[str, float]:
+    """Parameter values before calibration (the literature starting values)."""
+    return {p.name: p.value for p in _LITERATURE}
 
 
 def registry_rows() -> list[dict[str, object]]:
