@@ -20,7 +20,7 @@ from strokesim.assess.strength import grip_strength_kg, mrc_grades, safe_score
 from strokesim.assess.tms import virtual_tms
 from strokesim.model.anatomy import TASK_FAMILIES
 from strokesim.model.lesion import PatientConstants
-from strokesim.model.state import PatientState, availability, reflex_excess
+from strokesim.model.state import PatientState, reflex_excess
 from strokesim.model.tasks import (
     NONPARETIC_DEXTERITY_TASKS,
     TaskSet,
@@ -102,8 +102,10 @@ def assess_patient(
     max_act = jnp.diagonal(mrc["activation"])
     mrc_scores = mrc_grades(max_act, template.healthy_max_activation)
     mas = modified_ashworth(felt, params)
+    # TMS excites the corticospinal neurons of stunned (functionally depressed) units
+    # too: MEP status marks corticospinal integrity (Stinear et al. 2007 Brain 130:170)
     tms = virtual_tms(
-        availability(constants, day)[0],
+        constants.alive,
         constants.cst,
         state.weights.w_cross[0],
         template.weights.w_cross[0],

@@ -1,7 +1,8 @@
 """Virtual transcranial magnetic stimulation of ipsilesional M1.
 
 - MEP in a paretic hand muscle: the descending volley is the crossed output to the
-  finger flexors of units that are firing-capable and whose axons reach the cord,
+  finger flexors of units that survive (stunned ones included: a magnetic pulse
+  excites depressed but living corticospinal neurons) and whose axons reach the cord,
   relative to a healthy volley. A single pulse must recruit a volley above
   ``mep_volley_threshold`` to fire spinal motoneurons.
 - Recruitment by stimulator intensity follows a sigmoid with the healthy resting
@@ -30,7 +31,7 @@ _HAND = MUSCLES.index("finger_flexion")
 
 
 def virtual_tms(
-    avail_ipsi: jnp.ndarray,
+    alive_ipsi: jnp.ndarray,
     cst: jnp.ndarray,
     w_cross_ipsi: jnp.ndarray,
     template_w_cross: jnp.ndarray,
@@ -41,7 +42,7 @@ def virtual_tms(
 ) -> dict[str, jnp.ndarray]:
     """MEP presence and amplitude (mV), RMT (% MSO, NaN if absent) and IHI ratio."""
     m1 = slice(0, N_M1_UNITS)
-    volley = jnp.sum(avail_ipsi[m1] * cst[m1] * w_cross_ipsi[m1, _HAND]) / jnp.sum(
+    volley = jnp.sum(alive_ipsi[m1] * cst[m1] * w_cross_ipsi[m1, _HAND]) / jnp.sum(
         template_w_cross[m1, _HAND]
     )
     thr = params["mep_volley_threshold"]
