@@ -43,6 +43,14 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
+#: The option shared by commands that take patients given by clinical findings.
+LesionSamples = Annotated[
+    int,
+    typer.Option(
+        help="Plausible lesions per patient given by clinical findings.", metavar="N", min=1
+    ),
+]
+
 _out = Console()
 _err = Console(stderr=True)
 
@@ -175,12 +183,7 @@ def simulate(
     rater_noise: Annotated[
         bool, typer.Option(help="Add rater measurement noise to item scores.")
     ] = True,
-    lesion_samples: Annotated[
-        int,
-        typer.Option(
-            help="Plausible lesions per patient given by clinical findings.", metavar="N", min=1
-        ),
-    ] = 16,
+    lesion_samples: LesionSamples = 16,
 ) -> None:
     """Simulate patients under a protocol; print their outcomes and write results."""
     with _user_errors():
@@ -415,12 +418,7 @@ def compare(
     out: Annotated[
         Path, typer.Option(help="Output folder (table, figure, dataset).", metavar="DIR")
     ] = Path("out/compare"),
-    lesion_samples: Annotated[
-        int,
-        typer.Option(
-            help="Plausible lesions per patient given by clinical findings.", metavar="N", min=1
-        ),
-    ] = 16,
+    lesion_samples: LesionSamples = 16,
 ) -> None:
     """Run several protocols on the same virtual patients (counterfactual twins)."""
     with _user_errors():

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from strokesim.branching import run_arms, snapshot
 from strokesim.errors import UserInputError
 from strokesim.patient import PatientSpec
-from strokesim.simulate import Record
+from strokesim.simulate import Record, simulate
 from strokesim.therapy.schedule import compile_protocol
 from strokesim.therapy.schema import Protocol
 
@@ -53,12 +53,28 @@ def compare_protocols(
         raise UserInputError("protocols", "give at least two protocols to compare")
     branch = divergence_day(list(protocols.values()), days)
     record = record or Record.default(days)
-    record = Record(tuple(d for d in record.days if d >= branch) or (days,))
+    after = Record(tuple(d for d in record.days if d >= branch) or (days,))
     first = next(iter(protocols.values()))
     snap = snapshot(
         patients, first, day=branch, seed=seed, params=params, n_lesion_samples=n_lesion_samples
     )
-    ds = run_arms(snap, protocols, days=days, record=record)
+    ds = run_arms(snap, protocols, days=days, record=after)
+    before = tuple(d for d in record.days if d < branch)
+    if before:
+        # the shared course before the branch: same patients, seed and protocol, so it
+        # is the history of every arm
+        shared = simulate(
+            snap.patients, first, days=branch, record=Record(before), seed=seed, params=params
+        )
+        shared = xr.concat([shared] * ds.sizes["arm"], dim="arm").assign_coords(arm=ds.arm)
+        ds = xr.concat(
+            [shared, ds],
+            dim="day",
+            data_vars="minimal",
+            coords="minimal",
+            compat="override",
+            combine_attrs="override",
+        )
     return ds.assign_attrs(branch_day=branch)
 
 
@@ -80,12 +96,12 @@ def comparison_table(ds: xr.Dataset, variable: str = "fma_ue") -> pd.DataFrame:
                 {
                     "patient": source,
                     "arm": arm,
-                    f"{variable} day {int(ds.day[-1])} median": np.median(values),
+                    "median": np.median(values),
                     "10%": np.percentile(values, 10),
                     "90%": np.percentile(values, 90),
-                    f"vs {ds.arm.values[0]} median": np.median(gain),
-                    "gain 10%": np.percentile(gain, 10),
-                    "gain 90%": np.percentile(gain, 90),
+                    "Δ median": np.median(gain),
+                    "Δ 10%": np.percentile(gain, 10),
+                    "Δ 90%": np.percentile(gain, 90),
                 }
             )
     return pd.DataFrame(rows)

@@ -405,8 +405,9 @@ by a rater who perceives performance with noise `rater_noise_sd`:
   extension; grip = `grip_healthy_kg` × finger-flexor activation.
 - Modified Ashworth grade of elbow and wrist flexors: one grade per
   `mas_grade_step` of excess reflex gain as the rater feels it.
-- Virtual TMS: the descending volley to a hand muscle (available × intact axons ×
-  crossed weight, relative to healthy) must exceed `mep_volley_threshold` to
+- Virtual TMS: the descending volley to a hand muscle (surviving units, stunned
+  ones included, × intact axons × crossed weight, relative to healthy; MEP status
+  marks corticospinal integrity, Stinear 2007) must exceed `mep_volley_threshold` to
   evoke an MEP (≥ `mep_threshold_mv`); amplitude up to `mep_max_mv`; resting
   motor threshold from a recruitment sigmoid; IHI ratio from k_I.
 - Laterality index of M1 activity during paretic-hand tasks; paretic use and a
