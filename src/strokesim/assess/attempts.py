@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from strokesim.model.dynamics import limb_drive_scales
 from strokesim.model.lesion import PatientConstants
@@ -51,8 +52,13 @@ def attempt_tasks(
     day: jnp.ndarray,
     key: jax.Array,
     limb: int,
+    noise_scale: np.ndarray | float = 1.0,
 ) -> Attempts:
-    """One noisy attempt of each task with the paretic (limb 0) or non-paretic (1) arm."""
+    """One noisy attempt of each task with the paretic (limb 0) or non-paretic (1) arm.
+
+    ``noise_scale`` (per task) shrinks the motor noise of tasks whose score averages
+    over a sustained effort, such as a held maximal contraction.
+    """
     avail = availability(constants, day)
     scale_p, scale_n = limb_drive_scales(state, constants, day, params)
     excess = reflex_excess(state, constants, day, params)
@@ -78,7 +84,9 @@ def attempt_tasks(
         excess,
         params,
         limb,
-        drive_noise=noise_sd * jax.random.normal(key, target.shape),
+        drive_noise=noise_sd
+        * jnp.reshape(jnp.asarray(noise_scale), (-1, 1))
+        * jax.random.normal(key, target.shape),
     )
     perf = performance(a, target, jnp.asarray(tasks.selectivity))
     return Attempts(activation=a, performance=perf, activity=r, noise_sd=noise_sd)

@@ -55,6 +55,11 @@ _PARETIC = TaskSet(
     )
 )
 _SPLITS = np.cumsum([len(t.names) for t in (_FMA, _ARAT, _MRC)])
+# MRC grades a contraction held for a few seconds: the rater judges its average, in
+# which trial-to-trial motor noise shrinks roughly as 1/√(independent samples ≈ 10)
+# (Medical Research Council 1976 testing procedure; Harris & Wolpert 1998 noise).
+_PARETIC_NOISE_SCALE = np.ones(len(_PARETIC.names), np.float32)
+_PARETIC_NOISE_SCALE[_SPLITS[1] : _SPLITS[2]] = 1.0 / np.sqrt(10.0)
 _FAMILY_MEAN = jax.nn.one_hot(_DAILY.family, len(TASK_FAMILIES))
 _FAMILY_MEAN = _FAMILY_MEAN / _FAMILY_MEAN.sum(0, keepdims=True)
 # Self-reported amount of use scatters by about half a point (Uswatte 2006 Neurology).
@@ -78,7 +83,17 @@ def assess_patient(
     keys = jax.random.split(jax.random.fold_in(base, day), 12)
     rater_sd = params["rater_noise_sd"] * rater_noise
 
-    paretic = attempt_tasks(_PARETIC, state, constants, template, params, day, keys[0], limb=0)
+    paretic = attempt_tasks(
+        _PARETIC,
+        state,
+        constants,
+        template,
+        params,
+        day,
+        keys[0],
+        limb=0,
+        noise_scale=_PARETIC_NOISE_SCALE,
+    )
     other = attempt_tasks(_DEXTERITY, state, constants, template, params, day, keys[4], limb=1)
     fma, arat, mrc, daily = (
         {k: v[part] if k != "noise_sd" else v for k, v in paretic.items()}
