@@ -18,6 +18,7 @@ Example
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -53,7 +54,7 @@ from strokesim.simulate import (
 from strokesim.therapy.schedule import compile_protocol
 from strokesim.therapy.schema import Protocol
 
-__all__ = ["Snapshot", "run_arms", "snapshot"]
+__all__ = ["Snapshot", "advance", "onset", "run_arms", "snapshot"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,48 @@ class Snapshot:
     seed: int
     params: dict[str, float]
     protocol: Protocol
+
+
+def onset(
+    patients: VirtualPatients, protocol: Protocol, *, seed: int, params: dict[str, float]
+) -> Snapshot:
+    """The state of every patient at onset (day 0), before any protocol day has run."""
+    n = len(patients)
+    size = device_batch_size(n)
+    keys = patient_keys(seed, "patient", patients.ids)
+    desc, keys = shard_batch((pad_batch(patients.descriptors, size), pad_batch(keys, size)))
+    states, constants = setup_batch(desc, keys, healthy_template(params), params)
+    kept = jax.tree.map(lambda x: np.asarray(x)[:n], (states, constants))
+    return Snapshot(patients, kept[0], kept[1], 0, seed, params, protocol)
+
+
+def advance(earlier: Snapshot, day: int, *, horizon: int | None = None) -> Snapshot:
+    """Continue a snapshot under its own protocol to a later ``day``, without assessing.
+
+    ``horizon`` (days of compiled protocol inputs, ≥ ``day``) lets callers share one
+    compiled program across many days; by default the bucketed
+    :func:`strokesim.engine.input_horizon`.
+    """
+    if not earlier.day <= day <= MAX_DAYS:
+        raise UserInputError("day", f"must be an integer in {earlier.day}–{MAX_DAYS}, got {day}")
+    daily = compile_protocol(earlier.protocol, max(horizon or 0, input_horizon(day)))
+    n = len(earlier.patients)
+    size = device_batch_size(n)
+    states, constants = shard_batch(
+        (pad_batch(earlier.states, size), pad_batch(earlier.constants, size))
+    )
+    states = advance_to(
+        states,
+        constants,
+        day_inputs(daily),
+        earlier.day,
+        day,
+        healthy_template(earlier.params),
+        earlier.params,
+        with_stimulation=has_stimulation(daily),
+    )
+    kept = jax.tree.map(lambda x: np.asarray(x)[:n], states)
+    return dataclasses.replace(earlier, states=kept, day=day)
 
 
 def snapshot(
@@ -87,25 +130,7 @@ def snapshot(
         if isinstance(patients, VirtualPatients)
         else _from_specs(list(patients), seed, params, n_lesion_samples)
     )
-    template = healthy_template(params)
-    daily = compile_protocol(protocol, input_horizon(day))
-    keys = patient_keys(seed, "patient", vp.ids)
-    n = len(vp)
-    size = device_batch_size(n)
-    desc, keys = shard_batch((pad_batch(vp.descriptors, size), pad_batch(keys, size)))
-    states, constants = setup_batch(desc, keys, template, params)
-    states = advance_to(
-        states,
-        constants,
-        day_inputs(daily),
-        0,
-        day,
-        template,
-        params,
-        with_stimulation=has_stimulation(daily),
-    )
-    trim = lambda tree: jax.tree.map(lambda x: np.asarray(x)[:n], tree)  # noqa: E731
-    return Snapshot(vp, trim(states), trim(constants), day, seed, params, protocol)
+    return advance(onset(vp, protocol, seed=seed, params=params), day)
 
 
 def _splice(before: Protocol, after: Protocol, day: int, days: int):

@@ -43,6 +43,16 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
+#: The argument of commands that read patients from a TOML file.
+PatientsFile = Annotated[
+    Path,
+    typer.Argument(
+        help=escape("TOML file with [patient] or [[patients]]."),
+        metavar="PATIENTS.toml",
+        show_default=False,
+    ),
+]
+
 #: The option shared by commands that take patients given by clinical findings.
 LesionSamples = Annotated[
     int,
@@ -146,14 +156,7 @@ def _resolve_protocol(value: str | None) -> Protocol:
 
 @app.command()
 def simulate(
-    patients: Annotated[
-        Path,
-        typer.Argument(
-            help=escape("TOML file with [patient] or [[patients]]."),
-            metavar="PATIENTS.toml",
-            show_default=False,
-        ),
-    ],
+    patients: PatientsFile,
     protocol: Annotated[
         str | None,
         typer.Option(
@@ -390,14 +393,7 @@ def demo(
 
 @app.command()
 def compare(
-    patients: Annotated[
-        Path,
-        typer.Argument(
-            help=escape("TOML file with [patient] or [[patients]]."),
-            metavar="PATIENTS.toml",
-            show_default=False,
-        ),
-    ],
+    patients: PatientsFile,
     more_protocols: Annotated[
         list[str] | None,
         typer.Argument(hidden=True, show_default=False),

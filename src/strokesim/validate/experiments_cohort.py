@@ -22,31 +22,19 @@ runs into the inputs of the metric functions.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping
 from typing import Final
 
-import jax
 import numpy as np
 import xarray as xr
 
-from strokesim.branching import Snapshot, run_arms
+from strokesim.branching import Snapshot, advance, onset, run_arms
 from strokesim.cohort.population import sample_population
-from strokesim.engine import (
-    advance_to,
-    day_inputs,
-    device_batch_size,
-    pad_batch,
-    setup_batch,
-    shard_batch,
-)
 from strokesim.errors import UserInputError
 from strokesim.model.lesion import LesionDescriptors
 from strokesim.model.parameters import model_parameters
-from strokesim.model.template import healthy_template
-from strokesim.random_streams import patient_keys
-from strokesim.simulate import Record, VirtualPatients, has_stimulation
-from strokesim.therapy import Protocol, compile_protocol, no_therapy, usual_care
+from strokesim.simulate import Record, VirtualPatients
+from strokesim.therapy import Protocol, no_therapy, usual_care
 
 __all__ = [
     "BASELINE_DAY",
@@ -164,11 +152,15 @@ class ValidationCohort:
         """The whole state of every patient on ``day`` (days since onset) under usual care."""
         if day not in self._snapshots:
             if not self._snapshots:
-                self._snapshots[0] = _onset(self.patients, self.protocol, self.seed, self.params)
+                self._snapshots[0] = onset(
+                    self.patients, self.protocol, seed=self.seed, params=self.params
+                )
             for stop in sorted({day} | {d for d in self._planned if d < day}):
                 if stop not in self._snapshots:
                     latest = max(d for d in self._snapshots if d < stop)
-                    self._snapshots[stop] = _advance(self._snapshots[latest], stop)
+                    self._snapshots[stop] = advance(
+                        self._snapshots[latest], stop, horizon=COURSE_HORIZON_DAYS
+                    )
         return self._snapshots[day]
 
     def run_arms(self, day: int, protocols: Mapping[str, Protocol], record: Record) -> xr.Dataset:
@@ -225,7 +217,7 @@ class ValidationCohort:
             nihss=np.zeros(n_controls, np.int16),
             source=ids,
         )
-        start = _onset(controls, no_therapy(), self.seed, self.params)
+        start = onset(controls, no_therapy(), seed=self.seed, params=self.params)
         horizon = max(COURSE_HORIZON_DAYS, day)
         arms = run_arms(start, {"no_therapy": start.protocol}, days=horizon, record=Record((day,)))
         return arms.sel(arm="no_therapy", day=day, drop=True)
@@ -234,43 +226,3 @@ class ValidationCohort:
         """Drop the kept snapshots and assessments (each snapshot holds ~50 kB per patient)."""
         self._snapshots.clear()
         self._assessments.clear()
-
-
-def _onset(
-    patients: VirtualPatients, protocol: Protocol, seed: int, params: dict[str, float]
-) -> Snapshot:
-    """The state of every patient at onset (day 0), as :func:`strokesim.branching.snapshot`."""
-    n = len(patients)
-    size = device_batch_size(n)
-    keys = patient_keys(seed, "patient", patients.ids)
-    desc, keys = shard_batch((pad_batch(patients.descriptors, size), pad_batch(keys, size)))
-    states, constants = setup_batch(desc, keys, healthy_template(params), params)
-    kept = jax.tree.map(lambda x: np.asarray(x)[:n], (states, constants))
-    return Snapshot(patients, kept[0], kept[1], 0, seed, params, protocol)
-
-
-def _advance(earlier: Snapshot, day: int) -> Snapshot:
-    """Continue a snapshot under its own protocol to a later ``day``, without assessing.
-
-    The same compiled loop as :func:`strokesim.branching.snapshot`, started from the
-    earlier state instead of onset: the result equals ``snapshot(..., day=day)``.
-    """
-    horizon = max(COURSE_HORIZON_DAYS, day)
-    daily = compile_protocol(earlier.protocol, horizon + 1)
-    n = len(earlier.patients)
-    size = device_batch_size(n)
-    states, constants = shard_batch(
-        (pad_batch(earlier.states, size), pad_batch(earlier.constants, size))
-    )
-    states = advance_to(
-        states,
-        constants,
-        day_inputs(daily),
-        earlier.day,
-        day,
-        healthy_template(earlier.params),
-        earlier.params,
-        with_stimulation=has_stimulation(daily),
-    )
-    kept = jax.tree.map(lambda x: np.asarray(x)[:n], states)
-    return dataclasses.replace(earlier, states=kept, day=day)
