@@ -160,9 +160,12 @@ below).
 ## 1. Body and tasks (`model/tasks.py`, `model/anatomy.py`)
 
 Tasks are kinesiological activation patterns for the 30 volitional FMA-UE items,
-the 19 ARAT items, 10 MRC maximal contractions and 16 daily-life tasks in four
-families (proximal reach, distal grasp, fine pinch, bimanual). Performance of an
-attempt with produced activation a:
+the 19 ARAT items, 10 MRC maximal contractions, 16 daily-life tasks in four
+functional families (proximal reach, distal grasp, fine pinch, bimanual) and 8
+impairment-oriented selective exercises (family `selective_movement`: isolated,
+out-of-synergy movements of one joint or joint pair). Daily life practises only
+the daily-life tasks; therapy practises the families its protocol's task mix
+names. Performance of an attempt with produced activation a:
 
     perf = Σ min(a, a*) / Σ a*  −  σ · Σ (a − a* − 0.05)₊ / Σ a*      clipped to [0, 1]
 

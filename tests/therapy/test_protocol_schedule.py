@@ -112,7 +112,7 @@ def test_doubling_trials_doubles_training_trials(data: dict[str, Any]) -> None:
 def test_task_mix_splits_trials_and_overlapping_training_adds_up() -> None:
     mix = {"proximal_reach": 0.5, "distal_grasp": 0.25, "fine_pinch": 0.25}
     inputs = compiled(training(task_mix=mix), {**training(), "kind": "bimanual_training"})
-    np.testing.assert_allclose(inputs.training_trials[14], [50 + 0, 25, 25, 100])
+    np.testing.assert_allclose(inputs.training_trials[14], [50 + 0, 25, 25, 100, 0])
     assert inputs.total_trials()[14] == 200
 
 

@@ -28,6 +28,7 @@ from strokesim.model.tasks import (
     daily_life_tasks,
     fma_tasks,
     mrc_tasks,
+    practice_tasks,
 )
 from strokesim.model.template import N_M1_UNITS, Template
 
@@ -40,6 +41,7 @@ _FMA = fma_tasks()
 _ARAT = arat_tasks()
 _MRC = mrc_tasks()
 _DAILY = daily_life_tasks()
+_PRACTICE = practice_tasks()
 _dex = [_DAILY.names.index(n) for n in NONPARETIC_DEXTERITY_TASKS]
 _DEXTERITY = TaskSet(
     names=NONPARETIC_DEXTERITY_TASKS,
@@ -50,7 +52,7 @@ _DEXTERITY = TaskSet(
 # All paretic-arm tasks in one set: one attempt pass (one compiled kernel) per assessment.
 _PARETIC = TaskSet(
     *(
-        np.concatenate([getattr(t, f) for t in (_FMA, _ARAT, _MRC, _DAILY)])
+        np.concatenate([getattr(t, f) for t in (_FMA, _ARAT, _MRC, _PRACTICE)])
         for f in ("names", "target", "selectivity", "family")
     )
 )
@@ -60,7 +62,7 @@ _SPLITS = np.cumsum([len(t.names) for t in (_FMA, _ARAT, _MRC)])
 # (Medical Research Council 1976 testing procedure; Harris & Wolpert 1998 noise).
 _PARETIC_NOISE_SCALE = np.ones(len(_PARETIC.names), np.float32)
 _PARETIC_NOISE_SCALE[_SPLITS[1] : _SPLITS[2]] = 1.0 / np.sqrt(10.0)
-_FAMILY_MEAN = jax.nn.one_hot(_DAILY.family, len(TASK_FAMILIES))
+_FAMILY_MEAN = jax.nn.one_hot(_PRACTICE.family, len(TASK_FAMILIES))
 _FAMILY_MEAN = _FAMILY_MEAN / _FAMILY_MEAN.sum(0, keepdims=True)
 # Self-reported amount of use scatters by about half a point (Uswatte 2006 Neurology).
 _MAL_REPORT_SD = 0.4
@@ -95,7 +97,7 @@ def assess_patient(
         noise_scale=_PARETIC_NOISE_SCALE,
     )
     other = attempt_tasks(_DEXTERITY, state, constants, template, params, day, keys[4], limb=1)
-    fma, arat, mrc, daily = (
+    fma, arat, mrc, practice = (
         {k: v[part] if k != "noise_sd" else v for k, v in paretic.items()}
         for part in np.split(np.arange(len(_PARETIC.names)), _SPLITS)
     )
@@ -129,8 +131,11 @@ def assess_patient(
         keys[8],
         params,
     )
-    distal = _DAILY.family != TASK_FAMILIES.index("proximal_reach")
-    activity = jnp.mean(daily["activity"][distal][:, :, :N_M1_UNITS], axis=(0, 2))
+    distal = np.isin(
+        _PRACTICE.family,
+        [TASK_FAMILIES.index(f) for f in ("distal_grasp", "fine_pinch", "bimanual")],
+    )
+    activity = jnp.mean(practice["activity"][distal][:, :, :N_M1_UNITS], axis=(0, 2))
     laterality = (activity[0] - activity[1]) / jnp.maximum(activity[0] + activity[1], 1e-6)
     mal = jnp.clip(
         5.0 * state.use / _HEALTHY_USE + rater_noise * _MAL_REPORT_SD * jax.random.normal(keys[9]),
@@ -154,7 +159,7 @@ def assess_patient(
         "nonparetic_dexterity": 100.0
         * jnp.clip(jnp.mean(other["performance"]) / _HEALTHY_DEXTERITY, 0.0, 1.0),
         "cortical_activity": activity,
-        "task_family_performance": daily["performance"] @ _FAMILY_MEAN,
+        "task_family_performance": practice["performance"] @ _FAMILY_MEAN,
     }
 
 

@@ -41,8 +41,15 @@ MUSCLES: tuple[str, ...] = (
 #: Hemispheres, named relative to the lesion.
 HEMISPHERES: tuple[str, ...] = ("ipsilesional", "contralesional")
 
-#: Families of practice tasks that a training protocol can prescribe.
-TASK_FAMILIES: tuple[str, ...] = ("proximal_reach", "distal_grasp", "fine_pinch", "bimanual")
+#: Families of practice tasks that a training protocol can prescribe: four families of
+#: functional (daily-life) tasks and one of impairment-oriented selective movements.
+TASK_FAMILIES: tuple[str, ...] = (
+    "proximal_reach",
+    "distal_grasp",
+    "fine_pinch",
+    "bimanual",
+    "selective_movement",
+)
 
 #: FMA-UE motor items in protocol order; each is scored 0, 1 or 2 (33 items, 0–66).
 FMA_ITEMS: tuple[str, ...] = (

@@ -42,17 +42,20 @@ from strokesim.model.state import (
     reflex_excess,
     structural_cst_loss,
 )
-from strokesim.model.tasks import daily_life_tasks
+from strokesim.model.tasks import DAILY_LIFE_TASKS, practice_tasks
 from strokesim.model.template import N_M1_UNITS, N_UNITS, Template, task_code
 
 __all__ = ["DayInput", "advance", "arm_use", "daily_step", "limb_drive_scales"]
 
-_DAILY = daily_life_tasks()
-_CODES = jnp.asarray(task_code(_DAILY.target))
-_TARGET = jnp.asarray(_DAILY.target)
-_SELECT = jnp.asarray(_DAILY.selectivity)
+_PRACTICE = practice_tasks()
+_CODES = jnp.asarray(task_code(_PRACTICE.target))
+_TARGET = jnp.asarray(_PRACTICE.target)
+_SELECT = jnp.asarray(_PRACTICE.selectivity)
+# daily life practises the first N_DAILY tasks; the selective exercises only in therapy
+_N_DAILY = len(DAILY_LIFE_TASKS)
+_IS_DAILY = (jnp.arange(_TARGET.shape[0]) < _N_DAILY).astype(jnp.float32)
 # (K, F): which family each practice task belongs to, normalised per family.
-_FAMILY_SHARE = jax.nn.one_hot(_DAILY.family, len(TASK_FAMILIES))
+_FAMILY_SHARE = jax.nn.one_hot(_PRACTICE.family, len(TASK_FAMILIES))
 _FAMILY_SHARE = _FAMILY_SHARE / _FAMILY_SHARE.sum(0, keepdims=True)
 
 
@@ -113,15 +116,17 @@ def _inhibition_gate(r: jnp.ndarray, ihi: jnp.ndarray, params: dict[str, float])
     plasticity and motor learning (Stagg et al. 2011 Curr Biol 21:480; Blicher et al.
     2015 Neurorehabil Neural Repair): ``gate_h = exp(−γ · k_h · mean r_other)``.
     """
-    other = jnp.mean(r, axis=(0, 2))[::-1]
+    other = jnp.mean(r[:_N_DAILY], axis=(0, 2))[::-1]
     return jnp.exp(-params["inhibition_plasticity_gating"] * ihi * other)
 
 
 def _attempts(w, state, constants, template, params, drive_scale, avail, limb, reflex_ex):
+    # the non-paretic arm only does daily-life tasks (no therapy of its own)
+    k = _TARGET.shape[0] if limb == 0 else _N_DAILY
     return attempt(
         w,
-        _CODES,
-        _TARGET,
+        _CODES[:k],
+        _TARGET[:k],
         drive_scale,
         avail,
         state.ihi,
@@ -159,9 +164,9 @@ def daily_step(
     vns = 1.0 + (day_in.vns_gain - 1.0) * day_in.vns_paired_fraction
     therapy_n = _FAMILY_SHARE @ day_in.training_trials
     therapy_w = therapy_n * day_in.error_feedback * day_in.engagement * vns
-    actions = params["daily_life_actions"] * params["daily_life_learning_weight"] / _TARGET.shape[0]
-    daily_p = jnp.full_like(therapy_n, actions) * use
-    daily_n = jnp.full_like(therapy_n, actions) * (1.0 - use)
+    actions = params["daily_life_actions"] * params["daily_life_learning_weight"] / _N_DAILY
+    daily_p = actions * use * _IS_DAILY
+    daily_n = jnp.full((_N_DAILY,), actions) * (1.0 - use)
     sat = params["trials_saturation"]
     total_p = jnp.sum(therapy_w + daily_p) + 1e-6
     squash_p = sat * (1.0 - jnp.exp(-total_p / sat)) / total_p
@@ -176,7 +181,7 @@ def daily_step(
             w, state, constants, template, params, scale_n, avail, 1, reflex_ex
         )
         l_daily = squash_p * jnp.sum(daily_p * practice_loss(h_d, _TARGET, _SELECT)) + squash_n * (
-            jnp.sum(daily_n * practice_loss(h_n, _TARGET, _SELECT))
+            jnp.sum(daily_n * practice_loss(h_n, _TARGET[:_N_DAILY], _SELECT[:_N_DAILY]))
         )
         if with_stimulation:
             r_t, _, h_t = _attempts(
@@ -268,12 +273,13 @@ def daily_step(
         + params["stimulation_carryover"] * unit_shift
     )
     ref = template.contra_activity_ref + 0.05
-    activity_other = jnp.stack([jnp.mean(r_d[:, 1]), jnp.mean(r_n[:, 0])])
+    activity_other = jnp.stack([jnp.mean(r_d[:_N_DAILY, 1]), jnp.mean(r_n[:, 0])])
     ihi_target = params["ihi_strength"] * jnp.clip((activity_other + 0.05) / ref, 0.5, 2.0)
     ihi = state.ihi + params["ihi_plasticity_rate"] * (ihi_target - state.ihi)
 
-    perf_p = jnp.mean(performance(a_d, _TARGET, _SELECT))
-    perf_n = jnp.mean(performance(a_n, _TARGET, _SELECT))
+    # action values follow success in daily-life tasks
+    perf_p = jnp.mean(performance(a_d[:_N_DAILY], _TARGET[:_N_DAILY], _SELECT[:_N_DAILY]))
+    perf_n = jnp.mean(performance(a_n, _TARGET[:_N_DAILY], _SELECT[:_N_DAILY]))
     share = jnp.stack([jnp.minimum(2.0 * use, 1.0), jnp.minimum(2.0 * (1.0 - use), 1.0)])
     q_value = state.q_value + params["use_value_rate"] * share * (
         jnp.stack([perf_p, perf_n]) - state.q_value

@@ -28,6 +28,7 @@ __all__ = [
     "daily_life_tasks",
     "fma_tasks",
     "mrc_tasks",
+    "practice_tasks",
 ]
 
 _MUSCLE_INDEX = {name: i for i, name in enumerate(MUSCLES)}
@@ -170,6 +171,25 @@ _DAILY: dict[str, tuple[np.ndarray, float, int]] = {
     "tie_shoelaces": (_pattern(fiF=0.4, fiE=0.4, wrE=0.3, elF=0.3), 1.0, _FAMILY["bimanual"]),
 }
 
+#: Impairment-oriented exercises (therapy only, never part of daily life): selective,
+#: out-of-synergy movements of one joint or joint pair with the others held still, as
+#: in impairment-focused arm therapy (selective motor control, strengthening against
+#: gravity; Ward et al. 2019 J Neurol Neurosurg Psychiatry 90:498; Winstein et al. 2016
+#: Stroke 47:e98). Patterns are kinesiological approximations, not copies of scale
+#: items; their selectivity demand is high because the point of the exercise is to
+#: move outside the synergy.
+_SELECTIVE_FAMILY = _FAMILY["selective_movement"]
+_SELECTIVE: dict[str, tuple[np.ndarray, float, int]] = {
+    "shoulder_flexion_elbow_straight": (_pattern(shF=0.7, elE=0.5), 1.0, _SELECTIVE_FAMILY),
+    "shoulder_abduction_elbow_straight": (_pattern(shAb=0.5, elE=0.5), 1.0, _SELECTIVE_FAMILY),
+    "elbow_extension_against_gravity": (_pattern(elE=0.6, shF=0.2), 1.0, _SELECTIVE_FAMILY),
+    "wrist_extension_isolated": (_pattern(wrE=0.6), 1.0, _SELECTIVE_FAMILY),
+    "wrist_alternating_flexion_extension": (_pattern(wrE=0.4, wrF=0.4), 1.0, _SELECTIVE_FAMILY),
+    "finger_extension_isolated": (_pattern(fiE=0.6), 1.0, _SELECTIVE_FAMILY),
+    "hand_opening_while_reaching": (_pattern(shF=0.4, elE=0.4, fiE=0.5), 1.0, _SELECTIVE_FAMILY),
+    "finger_individuation": (_pattern(fiF=0.3, fiE=0.4, wrE=0.2), 1.0, _SELECTIVE_FAMILY),
+}
+
 #: Names of the daily-life tasks, in practice order.
 DAILY_LIFE_TASKS: tuple[str, ...] = tuple(_DAILY)
 
@@ -202,5 +222,14 @@ def mrc_tasks() -> TaskSet:
 
 
 def daily_life_tasks() -> TaskSet:
-    """The 16 daily-life tasks (four per family of :data:`TASK_FAMILIES`)."""
+    """The 16 daily-life tasks (four per functional family of :data:`TASK_FAMILIES`)."""
     return _task_set(_DAILY)
+
+
+def practice_tasks() -> TaskSet:
+    """Every task a patient can practise: the daily-life tasks, then the selective exercises.
+
+    Daily life practises only the first ``len(DAILY_LIFE_TASKS)``; therapy practises
+    the tasks of the families its protocol prescribes.
+    """
+    return _task_set({**_DAILY, **_SELECTIVE})
