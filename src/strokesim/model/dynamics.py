@@ -54,6 +54,7 @@ _SELECT = jnp.asarray(_PRACTICE.selectivity)
 # daily life practises the first N_DAILY tasks; the selective exercises only in therapy
 _N_DAILY = len(DAILY_LIFE_TASKS)
 _IS_DAILY = (jnp.arange(_TARGET.shape[0]) < _N_DAILY).astype(jnp.float32)
+_DAILY_CODES, _DAILY_TARGET, _DAILY_SELECT = (x[:_N_DAILY] for x in (_CODES, _TARGET, _SELECT))
 # (K, F): which family each practice task belongs to, normalised per family.
 _FAMILY_SHARE = jax.nn.one_hot(_PRACTICE.family, len(TASK_FAMILIES))
 _FAMILY_SHARE = _FAMILY_SHARE / _FAMILY_SHARE.sum(0, keepdims=True)
@@ -122,11 +123,10 @@ def _inhibition_gate(r: jnp.ndarray, ihi: jnp.ndarray, params: dict[str, float])
 
 def _attempts(w, state, constants, template, params, drive_scale, avail, limb, reflex_ex):
     # the non-paretic arm only does daily-life tasks (no therapy of its own)
-    k = _TARGET.shape[0] if limb == 0 else _N_DAILY
     return attempt(
         w,
-        _CODES[:k],
-        _TARGET[:k],
+        _CODES if limb == 0 else _DAILY_CODES,
+        _TARGET if limb == 0 else _DAILY_TARGET,
         drive_scale,
         avail,
         state.ihi,
@@ -181,7 +181,7 @@ def daily_step(
             w, state, constants, template, params, scale_n, avail, 1, reflex_ex
         )
         l_daily = squash_p * jnp.sum(daily_p * practice_loss(h_d, _TARGET, _SELECT)) + squash_n * (
-            jnp.sum(daily_n * practice_loss(h_n, _TARGET[:_N_DAILY], _SELECT[:_N_DAILY]))
+            jnp.sum(daily_n * practice_loss(h_n, _DAILY_TARGET, _DAILY_SELECT))
         )
         if with_stimulation:
             r_t, _, h_t = _attempts(
@@ -278,8 +278,8 @@ def daily_step(
     ihi = state.ihi + params["ihi_plasticity_rate"] * (ihi_target - state.ihi)
 
     # action values follow success in daily-life tasks
-    perf_p = jnp.mean(performance(a_d[:_N_DAILY], _TARGET[:_N_DAILY], _SELECT[:_N_DAILY]))
-    perf_n = jnp.mean(performance(a_n, _TARGET[:_N_DAILY], _SELECT[:_N_DAILY]))
+    perf_p = jnp.mean(performance(a_d[:_N_DAILY], _DAILY_TARGET, _DAILY_SELECT))
+    perf_n = jnp.mean(performance(a_n, _DAILY_TARGET, _DAILY_SELECT))
     share = jnp.stack([jnp.minimum(2.0 * use, 1.0), jnp.minimum(2.0 * (1.0 - use), 1.0)])
     q_value = state.q_value + params["use_value_rate"] * share * (
         jnp.stack([perf_p, perf_n]) - state.q_value
