@@ -40,7 +40,7 @@ import numpy as np
 from strokesim.cohort.population import sample_population
 from strokesim.engine import day_inputs, setup_batch
 from strokesim.model.anatomy import MUSCLES
-from strokesim.model.dynamics import daily_step
+from strokesim.model.dynamics import Passes, daily_step
 from strokesim.model.lesion import LesionDescriptors
 from strokesim.model.network import IHI_ITERATIONS, SYNERGIES
 from strokesim.model.parameters import model_parameters
@@ -165,7 +165,7 @@ def flops_per_patient_day(batch: int = 4) -> tuple[float, str]:
     day = jax.tree.map(lambda x: x[10], day_inputs(compile_protocol(usual_care(), 11)))
 
     def step(states, constants, day, template, params):
-        return jax.vmap(lambda st, co: daily_step(st, co, day, template, params, False)[0])(
+        return jax.vmap(lambda st, co: daily_step(st, co, day, template, params, Passes())[0])(
             states, constants
         )
 

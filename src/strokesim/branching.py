@@ -49,7 +49,7 @@ from strokesim.simulate import (
     VirtualPatients,
     _from_specs,
     _to_dataset,
-    has_stimulation,
+    protocol_passes,
 )
 from strokesim.therapy.schedule import compile_protocol
 from strokesim.therapy.schema import Protocol
@@ -106,7 +106,7 @@ def advance(earlier: Snapshot, day: int, *, horizon: int | None = None) -> Snaps
         day,
         healthy_template(earlier.params),
         earlier.params,
-        with_stimulation=has_stimulation(daily),
+        passes=protocol_passes(daily),
     )
     kept = jax.tree.map(lambda x: np.asarray(x)[:n], states)
     return dataclasses.replace(earlier, states=kept, day=day)
@@ -181,7 +181,7 @@ def run_arms(
                 record.days,
                 template,
                 snap.params,
-                with_stimulation=has_stimulation(daily),
+                passes=protocol_passes(daily),
                 rater_noise=float(rater_noise),
                 pad_to=min(chunk_size, n),
                 start=(*part, snap.day),

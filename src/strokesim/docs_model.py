@@ -263,15 +263,20 @@ task k and the squared movement error L_k = Σ_m [(a\\*−a)₊² + (0.1 + σ)(a
     n_eff   = therapy trials · error_feedback · engagement · (1 + (VNS gain − 1) · paired share)
               + daily-life actions · `daily_life_learning_weight` · arm share
     squash  = S (1 − e^(−Σn/S)) / Σn,   S = `trials_saturation`     (diminishing returns of dose)
-    W      ← W − `learning_rate` · P(t) · ∇_W [ squash · Σ_k n_k L_k ]
+    W      ← W − (`learning_rate` · P(t) / J) · ∇_W [ squash · Σ_k n_k L_k ],   J times
 
 The error L_k is that of the *habitual* command (κ = 1): the motor system learns
 from the prediction error of its usual command, so the need for extra effort
-fades as the weights adapt (Shadmehr, Smith & Krakauer 2010). `learning_rate` is
-bounded by the stability of this one-step update: `learning_rate` ·
-`trials_saturation` · (error curvature ≈ 0.7) must stay below 2, or intensive
-days overshoot and oscillate (seen at 0.03: 90 h of training then *lowered*
-FMA-UE by 20 points).
+fades as the weights adapt (Shadmehr, Smith & Krakauer 2010). The day's update
+is gradient flow over its trials, integrated in J = 1 + ⌊P̄(t) · (therapy
+n_eff + `daily_life_actions` · `daily_life_learning_weight`) / `step_trials`⌋
+sub-steps, each re-evaluating the gradient (P̄ is the cohort's P(t), without
+the individual factor, so J is shared by a batch). One step is stable while
+`learning_rate` · P · n · (error curvature ≈ 0.7) < 2; a single step for a
+whole intensive day overshoots (at `learning_rate` 0.03, 90 h of training
+*lowered* FMA-UE by 20 points). On ordinary days J = 1; on a 1000-repetition
+day J ≈ 3 (`tests/model/test_model_dynamics_steps.py` checks that a
+20 000-trial day lowers the trained tasks' error, which one step does not).
 
 all weights (input tuning, crossed, uncrossed and cortico-reticular output) of
 both hemispheres learn. Inhibition received gates plasticity (Stagg et al.
@@ -282,12 +287,12 @@ both hemispheres learn. Inhibition received gates plasticity (Stagg et al.
 and training under brain stimulation multiplies the gradient of the therapy
 trials unit by unit by the stimulation's plasticity gain in its target.
 
-**Deviation: one expected-gradient step per day.** DESIGN §3 processes a day's
+**Deviation: expected-gradient steps per day.** DESIGN §3 processes a day's
 trials as fixed-size masked mini-batches. Here the day's trials enter as
 weights n_k of one batched gradient of the noise-free attempts — the expected
-update of those mini-batches at the day's weights. The state's time scales
+update of those mini-batches at the current weights. The state's time scales
 (days to months) are long compared with a day, so the difference is second
-order, and a day costs one forward and backward pass whatever the dose, which
+order, and a day costs one forward and backward pass per sub-step, which
 keeps a 10 000-patient year affordable and makes the dose exactly a number.
 
 ### 4.4 Use-dependent (Hebbian) learning

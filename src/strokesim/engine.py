@@ -16,7 +16,7 @@ import numpy as np
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
 from strokesim.assess.battery import assess_batch
-from strokesim.model.dynamics import DayInput, advance
+from strokesim.model.dynamics import DayInput, Passes, advance
 from strokesim.model.lesion import LesionDescriptors, PatientConstants, patient_constants
 from strokesim.model.state import PatientState, initial_state
 from strokesim.model.template import Template
@@ -34,10 +34,10 @@ __all__ = [
 ]
 
 
-@partial(jax.jit, static_argnames=("with_stimulation",))
-def _advance(states, constants, inputs, start, stop, template, params, with_stimulation):
+@partial(jax.jit, static_argnames=("passes",))
+def _advance(states, constants, inputs, start, stop, template, params, passes):
     return jax.vmap(advance, in_axes=(0, 0, None, None, None, None, None, None))(
-        states, constants, inputs, start, stop, template, params, with_stimulation
+        states, constants, inputs, start, stop, template, params, passes
     )
 
 
@@ -126,7 +126,7 @@ def run_chunk(
     template: Template,
     params: dict[str, float],
     *,
-    with_stimulation: bool,
+    passes: Passes,
     rater_noise: float = 1.0,
     pad_to: int | None = None,
     start: tuple[PatientState, PatientConstants, int] | None = None,
@@ -144,8 +144,9 @@ def run_chunk(
         Sorted assessment days.
     template, params
         Healthy template and model parameters.
-    with_stimulation
-        Whether the protocol stimulates the cortex (compiles the extra pass).
+    passes
+        Optional work the protocol needs (a stimulation pass, selective exercises);
+        static: each combination compiles once.
     rater_noise
         1 for realistic raters, 0 for noise-free scores.
     pad_to
@@ -170,7 +171,7 @@ def run_chunk(
     for d in record_days:
         if d < day:
             raise ValueError(f"record day {d} precedes the current day {day}")
-        states = _advance(states, constants, inputs, day, d, template, params, with_stimulation)
+        states = _advance(states, constants, inputs, day, d, template, params, passes)
         day = d
         out = _assess(states, constants, template, params, jnp.asarray(float(d)), rater_noise)
         per_day.append({k: np.asarray(v)[:n] for k, v in out.items()})
@@ -190,9 +191,7 @@ def advance_to(
     template: Template,
     params: dict[str, float],
     *,
-    with_stimulation: bool,
+    passes: Passes,
 ) -> PatientState:
     """Advance a batch from ``start_day`` to ``stop_day`` without assessing."""
-    return _advance(
-        states, constants, inputs, start_day, stop_day, template, params, with_stimulation
-    )
+    return _advance(states, constants, inputs, start_day, stop_day, template, params, passes)

@@ -32,6 +32,7 @@ from strokesim.model.anatomy import (
     MUSCLES,
     TASK_FAMILIES,
 )
+from strokesim.model.dynamics import Passes
 from strokesim.model.lesion import LesionDescriptors
 from strokesim.model.parameters import model_parameters
 from strokesim.model.template import healthy_template
@@ -155,9 +156,9 @@ def _from_specs(specs: Sequence[PatientSpec], seed: int, params, n_lesions: int)
     )
 
 
-def has_stimulation(daily: DailyInputs) -> bool:
-    """Whether any day stimulates the cortex (needs the extra therapy pass)."""
-    return bool(np.any(daily.excitability_shift != 0) or np.any(daily.plasticity_gain_stim != 1))
+def protocol_passes(daily: DailyInputs) -> Passes:
+    """The optional passes a compiled protocol needs (stimulation, selective exercises)."""
+    return Passes.of(daily.training_trials, daily.excitability_shift, daily.plasticity_gain_stim)
 
 
 def config_hash(payload: dict) -> str:
@@ -256,7 +257,7 @@ def simulate(
             run_days,
             template,
             params,
-            with_stimulation=has_stimulation(daily),
+            passes=protocol_passes(daily),
             rater_noise=float(rater_noise),
             pad_to=size,
             on_day=tick,

@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from strokesim.model.anatomy import TASK_FAMILIES
 from strokesim.model.lesion import PatientConstants
@@ -45,7 +46,7 @@ from strokesim.model.state import (
 from strokesim.model.tasks import DAILY_LIFE_TASKS, practice_tasks
 from strokesim.model.template import N_M1_UNITS, N_UNITS, Template, task_code
 
-__all__ = ["DayInput", "advance", "arm_use", "daily_step", "limb_drive_scales"]
+__all__ = ["DayInput", "Passes", "advance", "arm_use", "daily_step", "limb_drive_scales"]
 
 _PRACTICE = practice_tasks()
 _CODES = jnp.asarray(task_code(_PRACTICE.target))
@@ -53,11 +54,42 @@ _TARGET = jnp.asarray(_PRACTICE.target)
 _SELECT = jnp.asarray(_PRACTICE.selectivity)
 # daily life practises the first N_DAILY tasks; the selective exercises only in therapy
 _N_DAILY = len(DAILY_LIFE_TASKS)
-_IS_DAILY = (jnp.arange(_TARGET.shape[0]) < _N_DAILY).astype(jnp.float32)
+_N_PRACTICE = len(_PRACTICE.target)
+_IS_DAILY = (jnp.arange(_N_PRACTICE) < _N_DAILY).astype(jnp.float32)
 _DAILY_CODES, _DAILY_TARGET, _DAILY_SELECT = (x[:_N_DAILY] for x in (_CODES, _TARGET, _SELECT))
+_SELECTIVE_FAMILY = TASK_FAMILIES.index("selective_movement")
 # (K, F): which family each practice task belongs to, normalised per family.
 _FAMILY_SHARE = jax.nn.one_hot(_PRACTICE.family, len(TASK_FAMILIES))
 _FAMILY_SHARE = _FAMILY_SHARE / _FAMILY_SHARE.sum(0, keepdims=True)
+
+
+class Passes(NamedTuple):
+    """Which optional work a protocol needs; static, so each combination compiles once.
+
+    Attributes
+    ----------
+    stimulation
+        Some day stimulates the cortex: therapy trials need their own pass under
+        the stimulation's excitability and plasticity gains.
+    selective
+        Some day trains the ``selective_movement`` family: the paretic arm attempts
+        the out-of-synergy exercises as well as the daily-life tasks. Without it,
+        those exercises carry no trials and are skipped (a third less work).
+    """
+
+    stimulation: bool = False
+    selective: bool = False
+
+    @classmethod
+    def of(cls, training_trials, excitability_shift, plasticity_gain_stim) -> Passes:
+        """The passes a whole protocol needs, from its per-day input arrays (numpy)."""
+        return cls(
+            stimulation=bool(
+                np.any(np.asarray(excitability_shift) != 0)
+                or np.any(np.asarray(plasticity_gain_stim) != 1)
+            ),
+            selective=bool(np.any(np.asarray(training_trials)[..., _SELECTIVE_FAMILY] > 0)),
+        )
 
 
 class DayInput(NamedTuple):
@@ -121,12 +153,12 @@ def _inhibition_gate(r: jnp.ndarray, ihi: jnp.ndarray, params: dict[str, float])
     return jnp.exp(-params["inhibition_plasticity_gating"] * ihi * other)
 
 
-def _attempts(w, state, constants, template, params, drive_scale, avail, limb, reflex_ex):
-    # the non-paretic arm only does daily-life tasks (no therapy of its own)
+def _attempts(w, state, constants, template, params, drive_scale, avail, limb, reflex_ex, k):
+    # the first k practice tasks; the non-paretic arm only does daily-life tasks
     return attempt(
         w,
-        _CODES if limb == 0 else _DAILY_CODES,
-        _TARGET if limb == 0 else _DAILY_TARGET,
+        _CODES[:k],
+        _TARGET[:k],
         drive_scale,
         avail,
         state.ihi,
@@ -146,10 +178,12 @@ def daily_step(
     day_in: DayInput,
     template: Template,
     params: dict[str, float],
-    with_stimulation: bool,
+    passes: Passes,
 ) -> tuple[PatientState, jnp.ndarray]:
     """Advance one patient by one day. Returns the new state and the day's paretic use."""
     day = day_in.day
+    k = _N_PRACTICE if passes.selective else _N_DAILY  # paretic-arm tasks attempted
+    target, select = _TARGET[:k], _SELECT[:k]
     avail = availability(constants, day)
     p_gain = plasticity_gain(constants, day, params) * day_in.drug_gain
     use = arm_use(state.q_value, day_in.constraint, params)
@@ -162,10 +196,10 @@ def daily_step(
     # effective trials: therapy weighted by feedback, engagement and VNS pairing;
     # the day's total saturates (diminishing returns of dose).
     vns = 1.0 + (day_in.vns_gain - 1.0) * day_in.vns_paired_fraction
-    therapy_n = _FAMILY_SHARE @ day_in.training_trials
+    therapy_n = (_FAMILY_SHARE @ day_in.training_trials)[:k]
     therapy_w = therapy_n * day_in.error_feedback * day_in.engagement * vns
     actions = params["daily_life_actions"] * params["daily_life_learning_weight"] / _N_DAILY
-    daily_p = actions * use * _IS_DAILY
+    daily_p = actions * use * _IS_DAILY[:k]
     daily_n = jnp.full((_N_DAILY,), actions) * (1.0 - use)
     sat = params["trials_saturation"]
     total_p = jnp.sum(therapy_w + daily_p) + 1e-6
@@ -175,51 +209,79 @@ def daily_step(
 
     def losses(w: Weights):
         r_d, a_d, h_d = _attempts(
-            w, state, constants, template, params, scale_p, avail, 0, reflex_ex
+            w, state, constants, template, params, scale_p, avail, 0, reflex_ex, k
         )
         r_n, a_n, h_n = _attempts(
-            w, state, constants, template, params, scale_n, avail, 1, reflex_ex
+            w, state, constants, template, params, scale_n, avail, 1, reflex_ex, _N_DAILY
         )
-        l_daily = squash_p * jnp.sum(daily_p * practice_loss(h_d, _TARGET, _SELECT)) + squash_n * (
+        l_daily = squash_p * jnp.sum(daily_p * practice_loss(h_d, target, select)) + squash_n * (
             jnp.sum(daily_n * practice_loss(h_n, _DAILY_TARGET, _DAILY_SELECT))
         )
-        if with_stimulation:
+        if passes.stimulation:
             r_t, _, h_t = _attempts(
-                w, state, constants, template, params, scale_therapy, avail, 0, reflex_ex
+                w, state, constants, template, params, scale_therapy, avail, 0, reflex_ex, k
             )
         else:
             r_t, h_t = r_d, h_d
-        l_therapy = squash_p * jnp.sum(therapy_w * practice_loss(h_t, _TARGET, _SELECT))
+        l_therapy = squash_p * jnp.sum(therapy_w * practice_loss(h_t, target, select))
         return (l_daily, l_therapy), (r_d, a_d, r_n, a_n, r_t)
 
-    if with_stimulation:
-        _, vjp, aux = jax.vjp(losses, state.weights, has_aux=True)
-        (g_daily,) = vjp((jnp.asarray(1.0), jnp.asarray(0.0)))
-        (g_therapy,) = vjp((jnp.asarray(0.0), jnp.asarray(1.0)))
-        r_d, a_d, r_n, a_n, r_t = aux
-        therapy_gain = (
-            _stim_unit_gain(day_in.plasticity_gain_stim)
-            * _inhibition_gate(r_t, state.ihi, params)[:, None]
-        )
-        daily_gain = _inhibition_gate(r_d, state.ihi, params)[:, None]
-        grads = jax.tree.map(
-            lambda gd, gt: gd * daily_gain[..., None] + gt * therapy_gain[..., None],
-            g_daily,
-            g_therapy,
-        )
-    else:
+    def gradient(w: Weights):
+        """The day's expected gradient at ``w``, each hemisphere gated by inhibition."""
+        if passes.stimulation:
+            _, vjp, aux = jax.vjp(losses, w, has_aux=True)
+            (g_daily,) = vjp((jnp.asarray(1.0), jnp.asarray(0.0)))
+            (g_therapy,) = vjp((jnp.asarray(0.0), jnp.asarray(1.0)))
+            r_d, _, _, _, r_t = aux
+            therapy_gain = (
+                _stim_unit_gain(day_in.plasticity_gain_stim)
+                * _inhibition_gate(r_t, state.ihi, params)[:, None]
+            )
+            daily_gain = _inhibition_gate(r_d, state.ihi, params)[:, None]
+            grads = jax.tree.map(
+                lambda gd, gt: gd * daily_gain[..., None] + gt * therapy_gain[..., None],
+                g_daily,
+                g_therapy,
+            )
+            return grads, aux
 
         def total(w: Weights):
             (l_daily, l_therapy), aux = losses(w)
             return l_daily + l_therapy, aux
 
-        grads, aux = jax.grad(total, has_aux=True)(state.weights)
-        r_d, a_d, r_n, a_n, r_t = aux
-        gate = _inhibition_gate(r_d, state.ihi, params)[:, None, None]
-        grads = jax.tree.map(lambda g: g * gate, grads)
+        grads, aux = jax.grad(total, has_aux=True)(w)
+        gate = _inhibition_gate(aux[0], state.ihi, params)[:, None, None]
+        return jax.tree.map(lambda g: g * gate, grads), aux
 
-    lr = params["learning_rate"] * p_gain
-    w = jax.tree.map(lambda x, g: x - lr * g, state.weights, grads)
+    # The day's learning is gradient flow over its effective trials, integrated in
+    # sub-steps of at most ``step_trials`` plasticity-weighted trials each, so that
+    # high-dose days and the peak of the sensitive period stay stable. The count is
+    # shared by the batch: it uses the cohort's P(t) (without the individual factor)
+    # and every daily-life action the paretic arm could take.
+    flow = (
+        params["plasticity_floor"]
+        + (params["plasticity_peak"] - params["plasticity_floor"])
+        * jnp.exp(-day / params["plasticity_decay_days"])
+    ) * day_in.drug_gain
+    daily_most = params["daily_life_actions"] * params["daily_life_learning_weight"]
+    day_trials = jnp.sum(therapy_w) + daily_most
+    substeps = 1.0 + jnp.floor(flow * day_trials / params["step_trials"])
+    lr = params["learning_rate"] * p_gain / substeps
+
+    def substep(i, carry):
+        w, first = carry
+        g, aux = gradient(w)
+        # the day's activity (for IHI, action values, Hebbian learning) is that of
+        # its first attempts, at the weights the day started with
+        first = jax.tree.map(lambda old, new: jnp.where(i == 0, new, old), first, aux)
+        return jax.tree.map(lambda x, gi: x - lr * gi, w, g), first
+
+    no_aux = jax.tree.map(
+        lambda x: jnp.zeros(x.shape, x.dtype), jax.eval_shape(gradient, state.weights)[1]
+    )
+    w, (r_d, a_d, r_n, a_n, r_t) = jax.lax.fori_loop(
+        0, substeps.astype(jnp.int32), substep, (state.weights, no_aux)
+    )
 
     # use-dependent (Hebbian) learning: units more active in today's practice than in
     # healthy everyday use strengthen their input (pre × post), others weaken.
@@ -305,7 +367,7 @@ def advance(
     stop: jnp.ndarray,
     template: Template,
     params: dict[str, float],
-    with_stimulation: bool,
+    passes: Passes,
 ) -> PatientState:
     """Run one patient from day ``start`` up to (not including) day ``stop``.
 
@@ -316,7 +378,7 @@ def advance(
 
     def body(d, s):
         day_in = jax.tree.map(lambda x: x[d], inputs)
-        s, _ = daily_step(s, constants, day_in, template, params, with_stimulation)
+        s, _ = daily_step(s, constants, day_in, template, params, passes)
         return s
 
     return jax.lax.fori_loop(start, stop, body, state)

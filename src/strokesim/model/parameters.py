@@ -240,9 +240,9 @@ _LITERATURE: tuple[Parameter, ...] = (
         "1/trial",
         0.001,
         0.01,
-        "Bounded by the stability of the day's expected-gradient step (learning_rate × "
-        "trials_saturation × error curvature ≈ 1.4 < 2; larger values oscillate); Ward 2019 "
-        "chronic gains (V9) are the target it should meet",
+        "Motor-learning rate per trial at the chronic floor; Ward 2019 chronic gains (V9) "
+        "are the target it should meet (with stable sub-steps, even 10× this value "
+        "gives a V9 gain below 5: the rate is not what limits V9)",
         "Error-based learning step per effective trial at plasticity gain 1.",
     ),
     Parameter(
@@ -253,6 +253,17 @@ _LITERATURE: tuple[Parameter, ...] = (
         2000.0,
         "Diminishing returns of daily dose (Lang et al. 2016 JAMA Neurol; Ward 2019)",
         "Effective trials per day saturate as S·(1 − exp(−n/S)).",
+    ),
+    Parameter(
+        "step_trials",
+        400.0,
+        "trial",
+        100.0,
+        400.0,
+        "Numerical: the largest therapy dose for which one expected-gradient step is "
+        "stable at the default learning_rate (learning_rate × step_trials × error "
+        "curvature ≈ 1.4 < 2; measured)",
+        "Therapy trials integrated per learning sub-step; a day takes 1 + ⌊trials/S⌋ steps.",
     ),
     Parameter(
         "hebbian_rate",

@@ -1,0 +1,106 @@
+"""The day's learning step: optional passes are exact shortcuts, and high doses stay stable."""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from strokesim.cohort.population import sample_population
+from strokesim.engine import advance_to, day_inputs, setup_batch
+from strokesim.model import dynamics
+from strokesim.model.anatomy import TASK_FAMILIES
+from strokesim.model.dynamics import Passes, daily_step
+from strokesim.model.lesion import LesionDescriptors
+from strokesim.model.network import practice_loss
+from strokesim.model.parameters import model_parameters
+from strokesim.model.state import availability, reflex_excess
+from strokesim.model.template import healthy_template
+from strokesim.random_streams import patient_keys
+from strokesim.therapy.library import usual_care
+from strokesim.therapy.schedule import compile_protocol
+
+DISTAL = TASK_FAMILIES.index("distal_grasp")
+SELECTIVE = TASK_FAMILIES.index("selective_movement")
+
+
+def _patients(params: dict[str, float], day: int = 30):
+    """Four default-population patients advanced under usual care to ``day``."""
+    template = healthy_template(params)
+    ids = [f"step{i}" for i in range(4)]
+    draw = sample_population(ids, seed=3, params=params)
+    desc = LesionDescriptors(
+        *(
+            np.asarray(getattr(draw, f))
+            for f in ("affected", "stunned_share", "cst_load", "premotor_damage", "age")
+        )
+    )
+    states, constants = setup_batch(desc, patient_keys(3, "patient", ids), template, params)
+    inputs = day_inputs(compile_protocol(usual_care(), day + 1))
+    states = advance_to(states, constants, inputs, 0, day, template, params, passes=Passes())
+    day_in = jax.tree.map(lambda x: x[day], inputs)
+    return states, constants, day_in, template
+
+
+def _step(states, constants, day_in, template, params, passes):
+    return jax.vmap(lambda s, c: daily_step(s, c, day_in, template, params, passes)[0])(
+        states, constants
+    )
+
+
+def test_passes_follow_the_protocol() -> None:
+    days, families = 5, len(TASK_FAMILIES)
+    trials = np.zeros((days, families))
+    shift, gain = np.zeros((days, 3)), np.ones((days, 3))
+    assert Passes.of(trials, shift, gain) == Passes(stimulation=False, selective=False)
+    trials[2, SELECTIVE] = 10
+    gain[4, 1] = 1.2
+    assert Passes.of(trials, shift, gain) == Passes(stimulation=True, selective=True)
+
+
+def test_skipping_untrained_selective_exercises_leaves_the_day_unchanged() -> None:
+    params = model_parameters()
+    states, constants, day_in, template = _patients(params)
+    fast = _step(states, constants, day_in, template, params, Passes(selective=False))
+    full = _step(states, constants, day_in, template, params, Passes(selective=True))
+    for a, b in zip(jax.tree.leaves(fast), jax.tree.leaves(full), strict=True):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-5, atol=1e-6)
+
+
+def _trained_loss(states, constants, day_in, template, params) -> np.ndarray:
+    """Mean squared error of each patient's distal-grasp practice tasks, (B,)."""
+    share = np.asarray(dynamics._FAMILY_SHARE[:, DISTAL]) > 0
+
+    def one(state, const):
+        day = day_in.day
+        scale_p, _ = dynamics.limb_drive_scales(state, const, day, params)
+        _, _, h = dynamics._attempts(
+            state.weights,
+            state,
+            const,
+            template,
+            params,
+            scale_p,
+            availability(const, day),
+            0,
+            reflex_excess(state, const, day, params),
+            dynamics._N_DAILY,
+        )
+        loss = practice_loss(h, dynamics._DAILY_TARGET, dynamics._DAILY_SELECT)
+        return jnp.mean(loss[share[: dynamics._N_DAILY]])
+
+    return np.asarray(jax.vmap(one)(states, constants))
+
+
+@pytest.mark.parametrize("trials", [2_000.0, 20_000.0])
+def test_a_very_high_dose_day_lowers_the_error_of_the_trained_tasks(trials: float) -> None:
+    # the fastest learning and the weakest saturation in the registry's ranges
+    params = model_parameters(learning_rate=0.01, trials_saturation=2000.0, hebbian_rate=0.0)
+    states, constants, day_in, template = _patients(params)
+    day_in = day_in._replace(training_trials=day_in.training_trials.at[DISTAL].set(trials))
+    before = _trained_loss(states, constants, day_in, template, params)
+    after_states = _step(states, constants, day_in, template, params, Passes())
+    after = _trained_loss(after_states, constants, day_in, template, params)
+    assert np.all(np.isfinite(after))
+    assert np.all(after <= before + 1e-6)
