@@ -158,7 +158,13 @@ def _from_specs(specs: Sequence[PatientSpec], seed: int, params, n_lesions: int)
 
 def protocol_passes(daily: DailyInputs) -> Passes:
     """The optional passes a compiled protocol needs (stimulation, selective exercises)."""
-    return Passes.of(daily.training_trials, daily.excitability_shift, daily.plasticity_gain_stim)
+    selective = TASK_FAMILIES.index("selective_movement")
+    return Passes(
+        stimulation=bool(
+            np.any(daily.excitability_shift != 0) or np.any(daily.plasticity_gain_stim != 1)
+        ),
+        selective=bool(np.any(daily.training_trials[:, selective] > 0)),
+    )
 
 
 def config_hash(payload: dict) -> str:

@@ -18,6 +18,7 @@ from strokesim.model.parameters import model_parameters
 from strokesim.model.state import availability, reflex_excess
 from strokesim.model.template import healthy_template
 from strokesim.random_streams import patient_keys
+from strokesim.simulate import protocol_passes
 from strokesim.therapy.library import usual_care
 from strokesim.therapy.schedule import compile_protocol
 
@@ -50,13 +51,13 @@ def _step(states, constants, day_in, template, params, passes):
 
 
 def test_passes_follow_the_protocol() -> None:
-    days, families = 5, len(TASK_FAMILIES)
-    trials = np.zeros((days, families))
-    shift, gain = np.zeros((days, 3)), np.ones((days, 3))
-    assert Passes.of(trials, shift, gain) == Passes(stimulation=False, selective=False)
+    daily = compile_protocol(usual_care(), 5)
+    assert protocol_passes(daily) == Passes(stimulation=False, selective=False)
+    trials, gain = daily.training_trials.copy(), daily.plasticity_gain_stim.copy()
     trials[2, SELECTIVE] = 10
     gain[4, 1] = 1.2
-    assert Passes.of(trials, shift, gain) == Passes(stimulation=True, selective=True)
+    both = daily._replace(training_trials=trials, plasticity_gain_stim=gain)
+    assert protocol_passes(both) == Passes(stimulation=True, selective=True)
 
 
 def test_skipping_untrained_selective_exercises_leaves_the_day_unchanged() -> None:

@@ -24,7 +24,6 @@ from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 
 from strokesim.model.anatomy import TASK_FAMILIES
 from strokesim.model.lesion import PatientConstants
@@ -40,6 +39,7 @@ from strokesim.model.state import (
     availability,
     descending_survival,
     plasticity_gain,
+    plasticity_time_course,
     reflex_excess,
     structural_cst_loss,
 )
@@ -57,7 +57,6 @@ _N_DAILY = len(DAILY_LIFE_TASKS)
 _N_PRACTICE = len(_PRACTICE.target)
 _IS_DAILY = (jnp.arange(_N_PRACTICE) < _N_DAILY).astype(jnp.float32)
 _DAILY_CODES, _DAILY_TARGET, _DAILY_SELECT = (x[:_N_DAILY] for x in (_CODES, _TARGET, _SELECT))
-_SELECTIVE_FAMILY = TASK_FAMILIES.index("selective_movement")
 # (K, F): which family each practice task belongs to, normalised per family.
 _FAMILY_SHARE = jax.nn.one_hot(_PRACTICE.family, len(TASK_FAMILIES))
 _FAMILY_SHARE = _FAMILY_SHARE / _FAMILY_SHARE.sum(0, keepdims=True)
@@ -79,17 +78,6 @@ class Passes(NamedTuple):
 
     stimulation: bool = False
     selective: bool = False
-
-    @classmethod
-    def of(cls, training_trials, excitability_shift, plasticity_gain_stim) -> Passes:
-        """The passes a whole protocol needs, from its per-day input arrays (numpy)."""
-        return cls(
-            stimulation=bool(
-                np.any(np.asarray(excitability_shift) != 0)
-                or np.any(np.asarray(plasticity_gain_stim) != 1)
-            ),
-            selective=bool(np.any(np.asarray(training_trials)[..., _SELECTIVE_FAMILY] > 0)),
-        )
 
 
 class DayInput(NamedTuple):
@@ -258,11 +246,7 @@ def daily_step(
     # high-dose days and the peak of the sensitive period stay stable. The count is
     # shared by the batch: it uses the cohort's P(t) (without the individual factor)
     # and every daily-life action the paretic arm could take.
-    flow = (
-        params["plasticity_floor"]
-        + (params["plasticity_peak"] - params["plasticity_floor"])
-        * jnp.exp(-day / params["plasticity_decay_days"])
-    ) * day_in.drug_gain
+    flow = plasticity_time_course(day, params) * day_in.drug_gain
     daily_most = params["daily_life_actions"] * params["daily_life_learning_weight"]
     day_trials = jnp.sum(therapy_w) + daily_most
     substeps = 1.0 + jnp.floor(flow * day_trials / params["step_trials"])

@@ -19,6 +19,7 @@ __all__ = [
     "descending_survival",
     "initial_state",
     "plasticity_gain",
+    "plasticity_time_course",
     "reflex_excess",
 ]
 
@@ -93,13 +94,18 @@ def coordination_noise_factor(
     return 1.0 + params["coordination_noise_gain"] * lost * (1.0 - state.bilateral_adaptation)
 
 
+def plasticity_time_course(day: jnp.ndarray, params: dict[str, float]) -> jnp.ndarray:
+    """The cohort's P(t): high early after onset, decaying to the chronic floor."""
+    floor = params["plasticity_floor"]
+    early = (params["plasticity_peak"] - floor) * jnp.exp(-day / params["plasticity_decay_days"])
+    return floor + early
+
+
 def plasticity_gain(
     constants: PatientConstants, day: jnp.ndarray, params: dict[str, float]
 ) -> jnp.ndarray:
-    """P(t): high early after onset, decaying to the chronic floor; × age/individual factor."""
-    floor = params["plasticity_floor"]
-    early = (params["plasticity_peak"] - floor) * jnp.exp(-day / params["plasticity_decay_days"])
-    return constants.plasticity_factor * (floor + early)
+    """P(t) of one patient: the cohort's time course × its age/individual factor."""
+    return constants.plasticity_factor * plasticity_time_course(day, params)
 
 
 def reflex_excess(
