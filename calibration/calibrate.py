@@ -2,15 +2,15 @@
 
 Usage::
 
-    python calibration/calibrate.py [--n 300] [--n-b 150] [--seed 0] [--write]
+    python calibration/calibrate.py [--n 300] [--n-b 300] [--seed 0] [--write]
     python calibration/calibrate.py --check      # re-run and compare with calibrated.json
 
-Starting from the literature values, stage B fits the plasticity time course to
-the timing experiment (V8), then stage A fits the parameters that the
-default-cohort targets pin down (V1, V2, V10). Each parameter is named with the
-target that fixes it. Each stage minimises a simulation-based objective with
-Nelder–Mead (scipy) under common random numbers (one fixed seed, so the
-objective is deterministic):
+Starting from the literature values, stage B fits the plasticity time course and
+the learning weight of daily-life actions to the timing experiment (V8), then
+stage A fits the parameters that the default-cohort targets pin down (V1, V2,
+V10). Each parameter is named with the target that fixes it. Each stage
+minimises a simulation-based objective with Nelder–Mead (scipy) under common
+random numbers (one fixed seed, so the objective is deterministic):
 
     J(θ) = Σ_targets ((measured − centre of pass range) / half-width)²
 
@@ -72,10 +72,14 @@ OBJECTIVE = (
 
 RECORD = Record((3, 7, 90, 180))
 
-#: Stage B: the plasticity time course, fixed by the timing experiment (V8).
+#: Stage B: the plasticity time course and daily-life learning, fixed by the timing
+#: experiment (V8).
 STAGE_B = (
     Free("plasticity_peak", 2.0, 10.0, "V8"),
     Free("plasticity_decay_days", 20.0, 90.0, "V8"),
+    # Daily-life learning sets how fast weights relax after extra training early on
+    # (it is ∝ P(t) too), so it shapes the early effect of V8 as much as P(t) does.
+    Free("daily_life_learning_weight", 0.05, 0.6, "V8"),
 )
 
 OBJECTIVE_B = (
@@ -196,10 +200,10 @@ def calibrate_all(n_a: int, n_b: int, seed: int, evals_a: int, evals_b: int, log
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=300, help="patients per stage-A evaluation")
-    ap.add_argument("--n-b", type=int, default=150, help="patients per stage-B evaluation")
+    ap.add_argument("--n-b", type=int, default=300, help="patients per stage-B evaluation")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--max-evals", type=int, default=30, help="stage-A evaluations")
-    ap.add_argument("--max-evals-b", type=int, default=14, help="stage-B evaluations")
+    ap.add_argument("--max-evals-b", type=int, default=24, help="stage-B evaluations")
     ap.add_argument("--write", action="store_true", help="write calibrated.json")
     ap.add_argument("--check", action="store_true", help="re-run with stored settings and compare")
     args = ap.parse_args(argv)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from cohort_strategies import boolean_arrays, fma0_arrays, recovery_ratios
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from strokesim.predict.prep2 import PREP2_CATEGORIES
@@ -50,6 +50,8 @@ def test_v1_mismatched_lengths_raise() -> None:
 @settings(max_examples=40, deadline=None)
 @given(fma0=fma0_arrays(), ratio=recovery_ratios())
 def test_v1_recovers_the_ratio_of_any_exact_cohort(fma0: np.ndarray, ratio: float) -> None:
+    # at a range end the verdict hangs on the last bit of rounding: not a property
+    assume(min(abs(ratio - 0.65), abs(ratio - 0.85)) > 1e-9)
     result = proportional_recovery(fma0, fma0 + ratio * (66 - fma0), np.ones(fma0.size, bool))
     assert result.measured["slope"] == pytest.approx(ratio, abs=1e-9)
     assert result.measured["mean_recovered_fraction"] == pytest.approx(ratio, abs=1e-9)

@@ -431,7 +431,8 @@ _LITERATURE: tuple[Parameter, ...] = (
         "1",
         0.0,
         1.0,
-        "Daily-life actions are less error-rich than therapy trials (Krakauer 2006)",
+        "Daily-life actions are less error-rich than therapy trials (Krakauer 2006); "
+        "0.3 is a starting guess that calibration fits to the timing of training effects (V8)",
         "Learning weight of a daily-life action relative to a therapy trial.",
     ),
     Parameter(
