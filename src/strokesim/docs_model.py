@@ -372,7 +372,7 @@ hand (Haaland & Harrington 1996; Schaefer et al. 2009): the motor noise of the
 non-paretic arm is multiplied by
 
     1 + `coordination_noise_gain` · (share of ipsilesional units unavailable) · (1 − b)
-    b ← b + (1 − b) · P(t) · (effective non-paretic actions) / `bilateral_adaptation_trials`
+    b ← 1 − (1 − b) · exp(−P(t) · (effective non-paretic actions) / `bilateral_adaptation_trials`)
 
 where b, the contralesional hemisphere's takeover of coordination, grows with
 the non-paretic arm's practice: the early clumsiness of the "good" arm fades.

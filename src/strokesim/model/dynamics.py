@@ -330,12 +330,10 @@ def daily_step(
     q_value = state.q_value + params["use_value_rate"] * share * (
         jnp.stack([perf_p, perf_n]) - state.q_value
     )
-    adaptation = (
-        state.bilateral_adaptation
-        + (1.0 - state.bilateral_adaptation)
-        * p_gain
-        * (squash_n * jnp.sum(daily_n))
-        / params["bilateral_adaptation_trials"]
+    # exact for a day of constant practice, so a large day cannot overshoot 1 (a first-
+    # order step diverged once P(t) · actions exceeded twice the trial constant)
+    adaptation = 1.0 - (1.0 - state.bilateral_adaptation) * jnp.exp(
+        -p_gain * (squash_n * jnp.sum(daily_n)) / params["bilateral_adaptation_trials"]
     )
     new = PatientState(
         w, capacity, reticulospinal, reflex, ihi, excitability, q_value, use, adaptation
