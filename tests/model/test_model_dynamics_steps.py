@@ -12,13 +12,12 @@ from strokesim.engine import advance_to, day_inputs, setup_batch
 from strokesim.model import dynamics
 from strokesim.model.anatomy import TASK_FAMILIES
 from strokesim.model.dynamics import Passes, daily_step
-from strokesim.model.lesion import LesionDescriptors
 from strokesim.model.network import practice_loss
 from strokesim.model.parameters import model_parameters
 from strokesim.model.state import availability, reflex_excess
 from strokesim.model.template import healthy_template
 from strokesim.random_streams import patient_keys
-from strokesim.simulate import protocol_passes
+from strokesim.simulate import VirtualPatients, protocol_passes
 from strokesim.therapy.library import usual_care
 from strokesim.therapy.schedule import compile_protocol
 
@@ -30,13 +29,9 @@ def _patients(params: dict[str, float], day: int = 30):
     """Four default-population patients advanced under usual care to ``day``."""
     template = healthy_template(params)
     ids = [f"step{i}" for i in range(4)]
-    draw = sample_population(ids, seed=3, params=params)
-    desc = LesionDescriptors(
-        *(
-            np.asarray(getattr(draw, f))
-            for f in ("affected", "stunned_share", "cst_load", "premotor_damage", "age")
-        )
-    )
+    desc = VirtualPatients.from_population(
+        sample_population(ids, seed=3, params=params)
+    ).descriptors
     states, constants = setup_batch(desc, patient_keys(3, "patient", ids), template, params)
     inputs = day_inputs(compile_protocol(usual_care(), day + 1))
     states = advance_to(states, constants, inputs, 0, day, template, params, passes=Passes())

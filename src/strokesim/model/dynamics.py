@@ -247,8 +247,7 @@ def daily_step(
     # shared by the batch: it uses the cohort's P(t) (without the individual factor)
     # and every daily-life action the paretic arm could take.
     flow = plasticity_time_course(day, params) * day_in.drug_gain
-    daily_most = params["daily_life_actions"] * params["daily_life_learning_weight"]
-    day_trials = jnp.sum(therapy_w) + daily_most
+    day_trials = jnp.sum(therapy_w) + actions * _N_DAILY
     substeps = 1.0 + jnp.floor(flow * day_trials / params["step_trials"])
     lr = params["learning_rate"] * p_gain / substeps
 

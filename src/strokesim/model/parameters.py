@@ -263,7 +263,7 @@ _LITERATURE: tuple[Parameter, ...] = (
         "Numerical: the largest therapy dose for which one expected-gradient step is "
         "stable at the default learning_rate (learning_rate × step_trials × error "
         "curvature ≈ 1.4 < 2; measured)",
-        "Therapy trials integrated per learning sub-step; a day takes 1 + ⌊trials/S⌋ steps.",
+        "Plasticity-weighted trials per learning sub-step; a day takes 1 + ⌊P(t)·trials/S⌋ steps.",
     ),
     Parameter(
         "hebbian_rate",
