@@ -8,8 +8,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# benchmarks/ is linted once it exists (git does not keep empty folders).
-LINT_PATHS := src tests $(wildcard benchmarks)
+# benchmarks/ is linted once it exists (git does not keep empty folders); calibration/
+# holds the calibration and study scripts.
+LINT_PATHS := src tests calibration $(wildcard benchmarks)
 
 .PHONY: install demo test lint format validate bench clean
 

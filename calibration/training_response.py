@@ -1,0 +1,170 @@
+"""Why V8 and V9 fail: how the response to training moves with the learning parameters.
+
+Usage::
+
+    python calibration/training_response.py [--n 150] [--seed 0] [--out FILE.md]
+
+For each named parameter variant (the registry defaults, then single and joint
+changes of the learning parameters, some deliberately outside the registry's
+ranges), this study runs the two training-response experiments of the battery,
+with the same code and metrics as ``strokesim validate``:
+
+- **V8** timing: +20 h of extra training from day 60 vs from day 200, effect at
+  the end of training (pass: early > 0 and late ≤ 50% of early);
+- **V9** chronic intensity: 90 h over 3 weeks from day 540 in patients with
+  FMA-UE 20–50 (pass: mean gain 7–14 points, ≥ 70% retained at 6 months);
+
+and one **headroom** probe that VALIDATION.md does not ask for: the same V9
+patients trained 7 days a week at 1000 repetitions a day (the Queen Square daily
+dose, with its task mix) for 90 or 300 days. It shows how far practice can move
+chronic function in the model at all, so a failing V9 can be read as a shortage of
+room (the learned optimum is close to the usual-care state) or of rate (the room
+is there but three weeks do not reach it).
+
+The table it prints is the evidence behind "Why it fails" for V8 and V9 in
+``docs/validation.md``. Nothing here changes the registry. At ``--n 150`` the run
+takes about 6 minutes on 2 CPU cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+
+import strokesim  # noqa: F401  (sets the XLA device count before JAX loads)
+from strokesim.errors import UserInputError
+from strokesim.model.parameters import REGISTRY, model_parameters
+from strokesim.simulate import Record
+from strokesim.therapy import Protocol, TaskTraining
+from strokesim.validate.experiments_cohort import ValidationCohort
+from strokesim.validate.experiments_protocols import V9_DESIGN
+from strokesim.validate.experiments_twins import (
+    chronic_intensive_experiment,
+    training_timing_experiment,
+)
+from strokesim.validate.metrics import chronic_intensive, training_timing
+
+#: Named variants: parameter overrides of the registry defaults.
+VARIANTS: dict[str, dict[str, float]] = {
+    "defaults": {},
+    "learning_rate ×2 (range top)": {"learning_rate": 0.01},
+    "learning_rate ×10": {"learning_rate": 0.05},
+    "trials_saturation 2000 (range top)": {"trials_saturation": 2000.0},
+    "no inhibition gating of plasticity": {"inhibition_plasticity_gating": 0.0},
+    "no forgetting": {"forgetting_rate": 0.0},
+    "therapy ×5, daily life ×1, saturation 2000, no gating": {
+        "learning_rate": 0.025,
+        "daily_life_learning_weight": 0.045,
+        "trials_saturation": 2000.0,
+        "inhibition_plasticity_gating": 0.0,
+    },
+}
+
+#: Headroom probe: days of daily intensive practice after day 540.
+HEADROOM_DAYS = (90, 300)
+#: Repetitions per day of the probe (the Queen Square daily dose of the shipped protocol).
+HEADROOM_TRIALS = 1000
+#: Task mix of the probe (that of ``high_dose_90h_3_weeks``).
+HEADROOM_MIX = {
+    "proximal_reach": 0.2,
+    "distal_grasp": 0.2,
+    "fine_pinch": 0.1,
+    "bimanual": 0.1,
+    "selective_movement": 0.4,
+}
+
+
+def headroom_protocol(start_day: int, days: int) -> Protocol:
+    """Daily intensive practice (7 days a week, 1000 repetitions in 6 h) for ``days``."""
+    training = TaskTraining(
+        start_day=start_day,
+        duration_days=days,
+        sessions_per_week=7,
+        trials_per_session=HEADROOM_TRIALS,
+        minutes_per_session=360,
+        task_mix=HEADROOM_MIX,
+    )
+    return Protocol(
+        name=f"headroom_{days}_days",
+        description=f"Daily intensive practice for {days} days from day {start_day}.",
+        components=(training,),
+    )
+
+
+def headroom(cohort: ValidationCohort) -> dict[int, float]:
+    """Mean FMA-UE gain of the V9 patients after each probe length (points)."""
+    start = V9_DESIGN.start_day
+    fma = cohort.assess(start)["fma_ue"].values
+    low, high = V9_DESIGN.fma_range
+    included = (fma >= low) & (fma <= high)
+    longest = max(HEADROOM_DAYS)
+    days = tuple(start + d for d in HEADROOM_DAYS)
+    result = cohort.run_arms(
+        start, {"probe": headroom_protocol(start, longest)}, Record((start, *days))
+    )
+    scores = result.sel(arm="probe")["fma_ue"].values[included]
+    return {d: float(np.mean(scores[:, i + 1] - scores[:, 0])) for i, d in enumerate(HEADROOM_DAYS)}
+
+
+def outside_range(overrides: Mapping[str, float]) -> list[str]:
+    """Names of overridden parameters whose value lies outside the registry's range."""
+    return [k for k, v in overrides.items() if not REGISTRY[k].low <= v <= REGISTRY[k].high]
+
+
+def study(variants: Mapping[str, Mapping[str, float]], n: int, seed: int) -> list[str]:
+    """Run every variant; returns the Markdown table rows."""
+    head = (
+        "| variant | V8 early | V8 late | V8 ratio | V9 pre | V9 gain end | V9 retention "
+        f"| +{HEADROOM_DAYS[0]} d daily | +{HEADROOM_DAYS[1]} d daily |"
+    )
+    rows = [head, "|" + "---|" * 9]
+    for label, overrides in variants.items():
+        started = time.perf_counter()
+        cohort = ValidationCohort(n, seed, params=model_parameters(**overrides))
+        v8 = training_timing(**training_timing_experiment(cohort).inputs)
+        v9_data = chronic_intensive_experiment(cohort)
+        v9 = chronic_intensive(**v9_data.inputs)
+        room = headroom(cohort)
+        cohort.release()
+        flag = outside_range(overrides)
+        name = label + (f" (outside range: {', '.join(flag)})" if flag else "")
+        m8, m9 = v8.measured, v9.measured
+        rows.append(
+            f"| {name} | {m8['early_effect']:.2f} | {m8['late_effect']:.2f} "
+            f"| {m8['late_to_early_ratio']:.2f} {'✓' if v8.passed else '✗'} "
+            f"| {float(np.mean(v9_data.inputs['fma_pre'])):.1f} "
+            f"| {m9['mean_gain_end']:.2f} | {m9['retention']:.2f} {'✓' if v9.passed else '✗'} "
+            f"| {room[HEADROOM_DAYS[0]]:+.1f} | {room[HEADROOM_DAYS[1]]:+.1f} |"
+        )
+        print(f"{label}: {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point; prints (and optionally writes) the Markdown table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=150, help="virtual patients (default 150)")
+    parser.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
+    parser.add_argument("--out", type=Path, help="also write the table to this Markdown file")
+    args = parser.parse_args(argv)
+    try:
+        ValidationCohort.check_size(args.n, args.seed)
+    except UserInputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    rows = study(VARIANTS, args.n, args.seed)
+    table = "\n".join(rows) + "\n"
+    print(table)
+    if args.out is not None:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

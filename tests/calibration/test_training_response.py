@@ -1,0 +1,50 @@
+"""The training-response study script: its inputs, its probe protocol and its errors."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+_SCRIPT = Path(__file__).resolve().parents[2] / "calibration" / "training_response.py"
+
+
+@pytest.fixture(scope="module")
+def study():
+    spec = importlib.util.spec_from_file_location("training_response", _SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_variants_name_registry_parameters_and_the_defaults_come_first(study):
+    from strokesim.model.parameters import REGISTRY
+
+    assert next(iter(study.VARIANTS.values())) == {}
+    for overrides in study.VARIANTS.values():
+        assert set(overrides) <= set(REGISTRY)
+
+
+def test_outside_range_flags_only_values_beyond_the_registry_range(study):
+    assert study.outside_range({"learning_rate": 0.05, "forgetting_rate": 0.0}) == ["learning_rate"]
+    assert study.outside_range({"trials_saturation": 2000.0}) == []
+
+
+def test_headroom_probe_trains_daily_for_the_requested_days(study):
+    protocol = study.headroom_protocol(540, 90)
+    (training,) = protocol.components
+    assert training.start_day == 540
+    assert training.duration_days == 90
+    assert training.sessions_per_week == 7
+    assert training.trials_per_session == study.HEADROOM_TRIALS
+
+
+def test_bad_cohort_size_exits_2_with_one_line_naming_the_field(study, capsys):
+    assert study.main(["--n", "3"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err
+    assert "--n" in err and "3" in err
