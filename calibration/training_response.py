@@ -40,11 +40,12 @@ import strokesim  # noqa: F401  (sets the XLA device count before JAX loads)
 from strokesim.errors import UserInputError
 from strokesim.model.parameters import REGISTRY, model_parameters
 from strokesim.simulate import Record
-from strokesim.therapy import Protocol, TaskTraining
+from strokesim.therapy import Protocol, named_protocol
 from strokesim.validate.experiments_cohort import ValidationCohort
 from strokesim.validate.experiments_protocols import V9_DESIGN
 from strokesim.validate.experiments_twins import (
     chronic_intensive_experiment,
+    chronic_intensive_included,
     training_timing_experiment,
 )
 from strokesim.validate.metrics import chronic_intensive, training_timing
@@ -67,27 +68,15 @@ VARIANTS: dict[str, dict[str, float]] = {
 
 #: Headroom probe: days of daily intensive practice after day 540.
 HEADROOM_DAYS = (90, 300)
-#: Repetitions per day of the probe (the Queen Square daily dose of the shipped protocol).
-HEADROOM_TRIALS = 1000
-#: Task mix of the probe (that of ``high_dose_90h_3_weeks``).
-HEADROOM_MIX = {
-    "proximal_reach": 0.2,
-    "distal_grasp": 0.2,
-    "fine_pinch": 0.1,
-    "bimanual": 0.1,
-    "selective_movement": 0.4,
-}
+#: The probe trains at the daily dose and task mix of the V9 programme's therapy.
+PROGRAMME = named_protocol("high_dose_90h_3_weeks").components[-1]
 
 
 def headroom_protocol(start_day: int, days: int) -> Protocol:
-    """Daily intensive practice (7 days a week, 1000 repetitions in 6 h) for ``days``."""
-    training = TaskTraining(
-        start_day=start_day,
-        duration_days=days,
-        sessions_per_week=7,
-        trials_per_session=HEADROOM_TRIALS,
-        minutes_per_session=360,
-        task_mix=HEADROOM_MIX,
+    """The V9 programme's daily therapy, every day of the week, for ``days``."""
+    training = type(PROGRAMME).model_validate(
+        {**PROGRAMME.model_dump(), "start_day": start_day, "duration_days": days}
+        | {"sessions_per_week": 7}
     )
     return Protocol(
         name=f"headroom_{days}_days",
@@ -99,9 +88,7 @@ def headroom_protocol(start_day: int, days: int) -> Protocol:
 def headroom(cohort: ValidationCohort) -> dict[int, float]:
     """Mean FMA-UE gain of the V9 patients after each probe length (points)."""
     start = V9_DESIGN.start_day
-    fma = cohort.assess(start)["fma_ue"].values
-    low, high = V9_DESIGN.fma_range
-    included = (fma >= low) & (fma <= high)
+    included = chronic_intensive_included(cohort)
     longest = max(HEADROOM_DAYS)
     days = tuple(start + d for d in HEADROOM_DAYS)
     result = cohort.run_arms(

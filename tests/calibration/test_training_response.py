@@ -40,7 +40,9 @@ def test_headroom_probe_trains_daily_for_the_requested_days(study):
     assert training.start_day == 540
     assert training.duration_days == 90
     assert training.sessions_per_week == 7
-    assert training.trials_per_session == study.HEADROOM_TRIALS
+    assert training.trials_per_session == 1000
+    assert training.task_mix == study.PROGRAMME.task_mix
+    assert training.task_mix["selective_movement"] == pytest.approx(0.4)
 
 
 def test_bad_cohort_size_exits_2_with_one_line_naming_the_field(study, capsys):

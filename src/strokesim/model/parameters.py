@@ -241,8 +241,8 @@ _LITERATURE: tuple[Parameter, ...] = (
         0.001,
         0.01,
         "Motor-learning rate per trial at the chronic floor; Ward 2019 chronic gains (V9) "
-        "are the target it should meet (with stable sub-steps, even 10× this value "
-        "gives a V9 gain below 5: the rate is not what limits V9)",
+        "are the target it should meet (even 10× this value gives a V9 gain of 3.7 and "
+        "breaks V8: calibration/training_response.py)",
         "Error-based learning step per effective trial at plasticity gain 1.",
     ),
     Parameter(

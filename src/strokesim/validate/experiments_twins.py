@@ -39,6 +39,7 @@ from strokesim.validate.experiments_protocols import (
 
 __all__ = [
     "chronic_intensive_experiment",
+    "chronic_intensive_included",
     "contralesional_inhibition_experiment",
     "learned_non_use_experiment",
     "task_specificity_experiment",
@@ -182,6 +183,15 @@ def training_timing_experiment(
     )
 
 
+def chronic_intensive_included(
+    cohort: ValidationCohort, *, design: IntensiveDesign = V9_DESIGN
+) -> NDArray[np.bool_]:
+    """V9 inclusion: FMA-UE within ``design.fma_range`` on ``design.start_day``, (n,)."""
+    fma_start = _values(cohort.assess(design.start_day), "fma_ue")
+    low, high = design.fma_range
+    return (fma_start >= low) & (fma_start <= high)
+
+
 def chronic_intensive_experiment(
     cohort: ValidationCohort, *, design: IntensiveDesign = V9_DESIGN
 ) -> ExperimentData:
@@ -194,9 +204,8 @@ def chronic_intensive_experiment(
         included patients: ``fma_pre``, ``fma_end``, ``fma_6mo`` (FMA-UE, points).
     """
     start = design.start_day
-    fma_start = _values(cohort.assess(start), "fma_ue")
     low, high = design.fma_range
-    included = (fma_start >= low) & (fma_start <= high)
+    included = chronic_intensive_included(cohort, design=design)
     protocol = intensive_protocol(design)
     end = _therapy_end(protocol)
     follow = end + design.follow_up_days
