@@ -1,0 +1,73 @@
+"""The calibration script: its stages name registry parameters, and its search is deterministic."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+_SCRIPT = Path(__file__).resolve().parents[2] / "calibration" / "calibrate.py"
+
+
+@pytest.fixture(scope="module")
+def cal():
+    spec = importlib.util.spec_from_file_location("calibrate", _SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_free_parameters_are_registry_parameters_with_a_start_inside_the_box(cal):
+    from strokesim.model.parameters import REGISTRY, literature_parameters
+
+    start = literature_parameters()
+    for free in (*cal.STAGE_A, *cal.STAGE_B):
+        assert free.name in REGISTRY
+        assert REGISTRY[free.name].low <= free.low < free.high
+        assert free.low <= start[free.name] <= free.high
+
+
+def test_calibrated_values_lie_inside_their_search_boxes_and_registry_ranges(cal):
+    import json
+
+    from strokesim.model.parameters import REGISTRY
+
+    stored = json.loads(cal.CALIBRATED.read_text())["parameters"]
+    for free in (*cal.STAGE_A, *cal.STAGE_B):
+        value = stored[free.name]["value"]
+        assert free.low <= value <= free.high
+        assert REGISTRY[free.name].low <= value <= REGISTRY[free.name].high
+        assert REGISTRY[free.name].value == value
+
+
+def test_objective_is_zero_at_the_centres_and_penalises_missing_values(cal):
+    centres = {key: centre for _, key, centre, _ in cal.OBJECTIVE_B}
+    assert cal.objective_value(centres, cal.OBJECTIVE_B) == 0.0
+    one_off = dict(centres, late_to_early_ratio=centres["late_to_early_ratio"] + 0.2)
+    assert cal.objective_value(one_off, cal.OBJECTIVE_B) == pytest.approx(1.0)
+    assert cal.objective_value({}, cal.OBJECTIVE_B) == 25.0 * len(cal.OBJECTIVE_B)
+
+
+def test_search_finds_the_minimum_of_a_known_objective_and_repeats_itself(cal, monkeypatch):
+    free = (
+        cal.Free("plasticity_peak", 2.0, 10.0, "T"),
+        cal.Free("forgetting_rate", 0.0, 0.02, "T"),
+    )
+    best = {"plasticity_peak": 7.3, "forgetting_rate": 0.004}
+
+    def metrics(params, n, seed):
+        return {k: params[k] for k in best}
+
+    objective = (
+        ("T", "plasticity_peak", best["plasticity_peak"], 1.0),
+        ("T", "forgetting_rate", best["forgetting_rate"], 0.002),
+    )
+    monkeypatch.setitem(cal.STAGES, "T", (free, objective, metrics))
+    runs = [cal.calibrate(10, 0, 60, log=lambda _: None, stage="T") for _ in range(2)]
+    assert runs[0] == runs[1]
+    assert runs[0]["plasticity_peak"] == pytest.approx(best["plasticity_peak"], abs=0.1)
+    assert runs[0]["forgetting_rate"] == pytest.approx(best["forgetting_rate"], abs=2e-4)
