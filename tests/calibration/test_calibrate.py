@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
-
-_SCRIPT = Path(__file__).resolve().parents[2] / "calibration" / "calibrate.py"
 
 
 @pytest.fixture(scope="module")
-def cal():
-    spec = importlib.util.spec_from_file_location("calibrate", _SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+def cal(load_script):
+    return load_script("calibrate")
 
 
 def test_free_parameters_are_registry_parameters_with_a_start_inside_the_box(cal):
