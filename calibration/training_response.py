@@ -1,4 +1,4 @@
-"""Why V8 and V9 fail: how the response to training moves with the learning parameters.
+"""How the response to training (V8, V9) moves with the learning and consolidation parameters.
 
 Usage::
 
@@ -50,15 +50,19 @@ from strokesim.validate.experiments_twins import (
 )
 from strokesim.validate.metrics import chronic_intensive, training_timing
 
+_THRESHOLD = REGISTRY["consolidation_threshold"].value
+
 #: Named variants: parameter overrides of the registry defaults.
 VARIANTS: dict[str, dict[str, float]] = {
     "defaults": {},
+    "no consolidation": {"consolidation_gain": 0.0},
+    "consolidation_threshold ×0.5": {"consolidation_threshold": 0.5 * _THRESHOLD},
+    "consolidation_threshold ×2": {"consolidation_threshold": 2.0 * _THRESHOLD},
     "learning_rate ×2 (range top)": {"learning_rate": 0.01},
-    "learning_rate ×10": {"learning_rate": 0.05},
-    "trials_saturation 2000 (range top)": {"trials_saturation": 2000.0},
     "no inhibition gating of plasticity": {"inhibition_plasticity_gating": 0.0},
     "no forgetting": {"forgetting_rate": 0.0},
-    "therapy ×5, daily life ×1, saturation 2000, no gating": {
+    "no consolidation; therapy ×5, daily life ×1, saturation 2000, no gating": {
+        "consolidation_gain": 0.0,
         "learning_rate": 0.025,
         "daily_life_learning_weight": 0.045,
         "trials_saturation": 2000.0,

@@ -263,22 +263,39 @@ task k and the squared movement error L_k = Σ_m [(a\\*−a)₊² + (0.1 + σ)(a
     n_eff   = therapy trials · error_feedback · engagement · (1 + (VNS gain − 1) · paired share)
               + daily-life actions · `daily_life_learning_weight` · arm share
     squash  = S (1 − e^(−Σn/S)) / Σn,   S = `trials_saturation`     (diminishing returns of dose)
-    W      ← W − (`learning_rate` · P(t) / J) · ∇_W [ squash · Σ_k n_k L_k ],   J times
+    x      = P(t) · therapy n_eff                                  (the day's therapy dose)
+    C      = 1 + `consolidation_gain` · x² / (x² + `consolidation_threshold`²)
+    W      ← W − (`learning_rate` · C · P(t) / J) · ∇_W [ squash · Σ_k n_k L_k ],   J times
+
+C is the consolidation of the day's learning (synaptic tagging and capture: Frey
+& Morris 1997; Redondo & Morris 2011; Clopath et al. 2008). Every practised
+change is tagged, but it lasts only if the day's stimulation was strong enough
+to trigger the protein synthesis that stabilises it, and then the day's weak
+changes (daily life) are captured too. The trigger is the day's
+plasticity-weighted therapy dose x, a smooth threshold (MacLellan et al. 2011:
+rehabilitation below a minimum dose did not help); C = 1 on a day without
+therapy, so natural history without therapy does not depend on it. An
+intensive chronic day (~1000 repetitions) is above the threshold, a usual-care
+or CPASS day (30–100) far below it unless P(t) is high: this is what lets 90 h
+of chronic therapy move FMA-UE (V9) while 20 h spread over 10 weeks late after
+onset does little (V8). The use-dependent drift (§4.4) is not consolidated
+(scaled as well, an intensive day at the height of the sensitive period made
+near-healthy patients' practised error worse).
 
 The error L_k is that of the *habitual* command (κ = 1): the motor system learns
 from the prediction error of its usual command, so the need for extra effort
 fades as the weights adapt (Shadmehr, Smith & Krakauer 2010). The day's update
-is gradient flow over its trials, integrated in J = 1 + ⌊P̄(t) · (therapy
+is gradient flow over its trials, integrated in J = 1 + ⌊C̄ · P̄(t) · (therapy
 n_eff + `daily_life_actions` · `daily_life_learning_weight`) / `step_trials`⌋
-sub-steps, each re-evaluating the gradient (P̄ is the cohort's P(t), without
-the individual factor, so J is shared by a batch). One step is stable while
+sub-steps, each re-evaluating the gradient (P̄ and C̄ use the cohort's P(t),
+without the individual factor, so J is shared by a batch). One step is stable while
 `learning_rate` · P · n · (error curvature ≈ 0.7) < 2; a single step for a
 whole intensive day overshoots (at `learning_rate` 0.03, 90 h of training
 *lowered* FMA-UE by 20 points). On ordinary days J = 1; on a 1000-repetition
 day J ≈ 3 (`tests/model/test_model_dynamics_steps.py` checks that a
 20 000-trial day lowers the trained tasks' error, which one step does not).
 
-all weights (input tuning, crossed, uncrossed and cortico-reticular output) of
+All weights (input tuning, crossed, uncrossed and cortico-reticular output) of
 both hemispheres learn. Inhibition received gates plasticity (Stagg et al.
 2011; Blicher et al. 2015): the gradient reaching hemisphere h is multiplied by
 

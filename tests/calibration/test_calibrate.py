@@ -14,9 +14,9 @@ def test_free_parameters_are_registry_parameters_with_a_start_inside_the_box(cal
     from strokesim.model.parameters import REGISTRY, literature_parameters
 
     start = literature_parameters()
-    for free in (*cal.STAGE_A, *cal.STAGE_B):
+    for free in (*cal.STAGE_A, *cal.STAGE_B, *cal.STAGE_C):
         assert free.name in REGISTRY
-        assert REGISTRY[free.name].low <= free.low < free.high
+        assert REGISTRY[free.name].low <= free.low < free.high <= REGISTRY[free.name].high
         assert free.low <= start[free.name] <= free.high
 
 
@@ -26,7 +26,7 @@ def test_calibrated_values_lie_inside_their_search_boxes_and_registry_ranges(cal
     from strokesim.model.parameters import REGISTRY
 
     stored = json.loads(cal.CALIBRATED.read_text())["parameters"]
-    for free in (*cal.STAGE_A, *cal.STAGE_B):
+    for free in (*cal.STAGE_A, *cal.STAGE_B, *cal.STAGE_C):
         value = stored[free.name]["value"]
         assert free.low <= value <= free.high
         assert REGISTRY[free.name].low <= value <= REGISTRY[free.name].high

@@ -46,7 +46,15 @@ from strokesim.model.state import (
 from strokesim.model.tasks import DAILY_LIFE_TASKS, practice_tasks
 from strokesim.model.template import N_M1_UNITS, N_UNITS, Template, task_code
 
-__all__ = ["DayInput", "Passes", "advance", "arm_use", "daily_step", "limb_drive_scales"]
+__all__ = [
+    "DayInput",
+    "Passes",
+    "advance",
+    "arm_use",
+    "consolidation",
+    "daily_step",
+    "limb_drive_scales",
+]
 
 _PRACTICE = practice_tasks()
 _CODES = jnp.asarray(task_code(_PRACTICE.target))
@@ -121,6 +129,27 @@ def limb_drive_scales(
     paretic = exc * jnp.stack([1.0, recruit[0]])[:, None]
     nonparetic = exc * jnp.stack([recruit[1], 1.0])[:, None]
     return paretic, nonparetic
+
+
+def consolidation(dose: jnp.ndarray, params: dict[str, float]) -> jnp.ndarray:
+    """Share of a day's learning that lasts, relative to a day without therapy (≥ 1).
+
+    Synaptic tagging and capture (Frey & Morris 1997; Redondo & Morris 2011): every
+    practised change is tagged, but it lasts only if enough plasticity-related protein
+    is made, which takes strong stimulation; once made, it is captured by the day's
+    weak changes too. ``dose`` is the day's plasticity-weighted therapy trials
+    (P(t) × effective trials); the trigger is a Hill function of it with exponent 2
+    (a smooth threshold: Clopath et al. 2008 use a step), and the day's error-based
+    learning is scaled by ``1 + consolidation_gain · trigger``.
+
+    The use-dependent (Hebbian) drift is not scaled: scaled too, an intensive day at
+    the height of the sensitive period made near-healthy patients' practised error
+    worse (their tuning drifted past what the task needs; 1000 grasp trials on day
+    30 at a gain of 5 raised it from 0.0003 to 0.0011 in a default patient).
+    """
+    x2 = jnp.square(dose)
+    trigger = x2 / (x2 + jnp.square(params["consolidation_threshold"]))
+    return 1.0 + params["consolidation_gain"] * trigger
 
 
 def _stim_unit_gain(per_target: jnp.ndarray) -> jnp.ndarray:
@@ -248,8 +277,10 @@ def daily_step(
     # and every daily-life action the paretic arm could take.
     flow = plasticity_time_course(day, params) * day_in.drug_gain
     day_trials = jnp.sum(therapy_w) + actions * _N_DAILY
-    substeps = 1.0 + jnp.floor(flow * day_trials / params["step_trials"])
-    lr = params["learning_rate"] * p_gain / substeps
+    keep = consolidation(p_gain * jnp.sum(therapy_w), params)
+    keep_cohort = consolidation(flow * jnp.sum(therapy_w), params)
+    substeps = 1.0 + jnp.floor(keep_cohort * flow * day_trials / params["step_trials"])
+    lr = params["learning_rate"] * keep * p_gain / substeps
 
     def substep(i, carry):
         w, first = carry

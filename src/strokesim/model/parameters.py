@@ -240,9 +240,9 @@ _LITERATURE: tuple[Parameter, ...] = (
         "1/trial",
         0.001,
         0.01,
-        "Motor-learning rate per trial at the chronic floor; Ward 2019 chronic gains (V9) "
-        "are the target it should meet (even 10× this value gives a V9 gain of 3.7 and "
-        "breaks V8: calibration/training_response.py)",
+        "Motor-learning rate per trial at the chronic floor; not what limits chronic "
+        "gains (V9): without consolidation of intensive days even 10× this value gave a "
+        "V9 gain of 3.7 and broke V8 (calibration/training_response.py)",
         "Error-based learning step per effective trial at plasticity gain 1.",
     ),
     Parameter(
@@ -263,7 +263,35 @@ _LITERATURE: tuple[Parameter, ...] = (
         "Numerical: the largest therapy dose for which one expected-gradient step is "
         "stable at the default learning_rate (learning_rate × step_trials × error "
         "curvature ≈ 1.4 < 2; measured)",
-        "Plasticity-weighted trials per learning sub-step; a day takes 1 + ⌊P(t)·trials/S⌋ steps.",
+        "Plasticity-weighted trials per learning sub-step; a day takes 1 + ⌊C·P(t)·trials/S⌋ "
+        "steps (C: the day's consolidation).",
+    ),
+    Parameter(
+        "consolidation_gain",
+        5.0,
+        "1",
+        0.0,
+        20.0,
+        "Synaptic tagging and capture: strong stimulation triggers the protein synthesis "
+        "that makes the day's weak and strong changes last (Frey & Morris 1997 Nature "
+        "385:533; Redondo & Morris 2011 Nat Rev Neurosci 12:17; tag-trigger-consolidation "
+        "model: Clopath et al. 2008 PLoS Comput Biol 4:e1000248); a minimum daily dose "
+        "before rehabilitation pays (MacLellan et al. 2011 Neurorehabil Neural Repair "
+        "25:740); Ward 2019 chronic gains (V9)",
+        "Extra share of a day's learning that is kept when its practice triggers "
+        "consolidation: the day's learning × (1 + gain · trigger).",
+    ),
+    Parameter(
+        "consolidation_threshold",
+        1000.0,
+        "trial/day",
+        50.0,
+        3000.0,
+        "Dose threshold of rehabilitation (MacLellan et al. 2011); start: in chronic "
+        "stroke 100–300 repetitions per session gave no dose-response (Lang et al. 2016 "
+        "JAMA Neurol 73:1121), ~1000 per day did (Ward 2019 JNNP, V9)",
+        "Plasticity-weighted therapy trials of a day (P(t) × effective trials) at which "
+        "the consolidation trigger is half on: trigger = x²/(x² + threshold²).",
     ),
     Parameter(
         "hebbian_rate",
