@@ -89,6 +89,12 @@ def _trained_loss(states, constants, day_in, template, params) -> np.ndarray:
     return np.asarray(jax.vmap(one)(states, constants))
 
 
+def _loss_after_day(states, constants, day_in, template, step_params, params) -> np.ndarray:
+    """Trained-task error (measured with ``params``) after one day under ``step_params``."""
+    after = _step(states, constants, day_in, template, step_params, Passes())
+    return _trained_loss(after, constants, day_in, template, params)
+
+
 @pytest.mark.parametrize("trials", [2_000.0, 20_000.0])
 def test_a_very_high_dose_day_is_integrated_stably(trials: float) -> None:
     # the fastest learning, strongest consolidation and weakest saturation in the
@@ -103,23 +109,11 @@ def test_a_very_high_dose_day_is_integrated_stably(trials: float) -> None:
     states, constants, day_in, template = _patients(params)
     day_in = day_in._replace(training_trials=day_in.training_trials.at[DISTAL].set(trials))
     before = _trained_loss(states, constants, day_in, template, params)
-    after = _trained_loss(
-        _step(states, constants, day_in, template, params, Passes()),
-        constants,
-        day_in,
-        template,
-        params,
-    )
+    after = _loss_after_day(states, constants, day_in, template, params, params)
     # sub-steps four times finer integrate the same gradient flow: the default
     # step is converged, not merely non-divergent
     fine = params | {"step_trials": 100.0}
-    after_fine = _trained_loss(
-        _step(states, constants, day_in, template, fine, Passes()),
-        constants,
-        day_in,
-        template,
-        params,
-    )
+    after_fine = _loss_after_day(states, constants, day_in, template, fine, params)
     assert np.all(np.isfinite(after))
     np.testing.assert_allclose(after, after_fine, rtol=0.05, atol=1e-5)
     # the impaired patient's error falls (near-healthy ones, at ~1e-4, may trade a
@@ -155,19 +149,7 @@ def test_an_intensive_day_teaches_more_with_consolidation() -> None:
     states, constants, day_in, template = _patients(params)
     day_in = day_in._replace(training_trials=day_in.training_trials.at[DISTAL].set(1000.0))
     before = _trained_loss(states, constants, day_in, template, params)
-    without = _trained_loss(
-        _step(states, constants, day_in, template, params, Passes()),
-        constants,
-        day_in,
-        template,
-        params,
-    )
+    without = _loss_after_day(states, constants, day_in, template, params, params)
     strong = params | {"consolidation_gain": 5.0}
-    with_ = _trained_loss(
-        _step(states, constants, day_in, template, strong, Passes()),
-        constants,
-        day_in,
-        template,
-        params,
-    )
+    with_ = _loss_after_day(states, constants, day_in, template, strong, params)
     assert np.all(before - with_ > before - without)
