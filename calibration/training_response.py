@@ -21,9 +21,9 @@ chronic function in the model at all, so a failing V9 can be read as a shortage 
 room (the learned optimum is close to the usual-care state) or of rate (the room
 is there but three weeks do not reach it).
 
-The table it prints is the evidence behind "Why it fails" for V8 and V9 in
-``docs/validation.md``. Nothing here changes the registry. At ``--n 150`` the run
-takes about 6 minutes on 2 CPU cores.
+Nothing here changes the registry. With consolidation of intensive days the
+headroom probe dominates the cost: at ``--n 150`` a variant takes about 7 minutes
+on 2 CPU cores, the whole table about an hour.
 """
 
 from __future__ import annotations
