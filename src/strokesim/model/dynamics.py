@@ -5,8 +5,9 @@ Each day:
 1. the arms share the day's actions by a softmax over learned action values;
 2. therapy trials (under that day's stimulation) and daily-life actions of both
    arms are attempted; their squared movement errors, weighted by the number of
-   effective trials, make the day's loss; error-based learning takes one
-   gradient step on it scaled by the plasticity gain P(t); use-dependent
+   effective trials, make the day's loss; error-based learning follows its
+   gradient, scaled by the plasticity gain P(t) and by the consolidation that the
+   day's therapy dose triggers (:func:`consolidation`); use-dependent
    (Hebbian) learning pulls active units' tuning toward the practised tasks;
    unpractised learning decays toward the template;
 3. slow structural and homeostatic variables relax: sprouting capacity,
@@ -273,8 +274,8 @@ def daily_step(
     # The day's learning is gradient flow over its effective trials, integrated in
     # sub-steps of at most ``step_trials`` plasticity-weighted trials each, so that
     # high-dose days and the peak of the sensitive period stay stable. The count is
-    # shared by the batch: it uses the cohort's P(t) (without the individual factor)
-    # and every daily-life action the paretic arm could take.
+    # shared by the batch: it uses the cohort's P(t) and consolidation (without the
+    # individual factor) and every daily-life action the paretic arm could take.
     flow = plasticity_time_course(day, params) * day_in.drug_gain
     day_trials = jnp.sum(therapy_w) + actions * _N_DAILY
     keep = consolidation(p_gain * jnp.sum(therapy_w), params)
