@@ -291,9 +291,12 @@ sub-steps, each re-evaluating the gradient (P̄ and C̄ use the cohort's P(t),
 without the individual factor, so J is shared by a batch). One step is stable while
 `learning_rate` · P · n · (error curvature ≈ 0.7) < 2; a single step for a
 whole intensive day overshoots (at `learning_rate` 0.03, 90 h of training
-*lowered* FMA-UE by 20 points). On ordinary days J = 1; on a 1000-repetition
-day J ≈ 3 (`tests/model/test_model_dynamics_steps.py` checks that a
-20 000-trial day lowers the trained tasks' error, which one step does not).
+*lowered* FMA-UE by 20 points). Without therapy J = 1 after the first weeks; a
+usual-care day in the first week takes J ≈ 3 (P ≈ 5.5, C ≈ 3) and a chronic
+1000-repetition day J ≈ 42 (C ≈ 16) at the calibrated values
+(`tests/model/test_model_dynamics_steps.py` checks that a 20 000-trial day at
+the strongest learning and consolidation in the registry's ranges comes out the
+same with four times finer sub-steps, and lowers the impaired patient's error).
 
 All weights (input tuning, crossed, uncrossed and cortico-reticular output) of
 both hemispheres learn. Inhibition received gates plasticity (Stagg et al.

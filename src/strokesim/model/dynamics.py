@@ -277,9 +277,10 @@ def daily_step(
     # shared by the batch: it uses the cohort's P(t) and consolidation (without the
     # individual factor) and every daily-life action the paretic arm could take.
     flow = plasticity_time_course(day, params) * day_in.drug_gain
-    day_trials = jnp.sum(therapy_w) + actions * _N_DAILY
-    keep = consolidation(p_gain * jnp.sum(therapy_w), params)
-    keep_cohort = consolidation(flow * jnp.sum(therapy_w), params)
+    therapy_total = jnp.sum(therapy_w)
+    day_trials = therapy_total + actions * _N_DAILY
+    keep = consolidation(p_gain * therapy_total, params)
+    keep_cohort = consolidation(flow * therapy_total, params)
     substeps = 1.0 + jnp.floor(keep_cohort * flow * day_trials / params["step_trials"])
     lr = params["learning_rate"] * keep * p_gain / substeps
 
