@@ -369,7 +369,15 @@ hours:
     use = c + (1 − c) · sigmoid(`use_choice_temperature` · (v_P − v_N)),
     v = q − `effort_cost` · (1 − q)
     q ← q + `use_value_rate` · min(2 · share, 1) · (mean performance − q)
+    q_P ← q_P + `use_value_rate` · s_T · (`therapy_success_rate` − q_P),
+    s_T = T / (T + `daily_life_actions` · use)
 
+where T is the day's therapy trials. Therapy tasks are graded to the patient
+(shaping), so the paretic arm's action value also learns the grading's success
+rate, in proportion to the share s_T of the arm's experience that therapy makes:
+after constraint-induced therapy, patients whose arm fails in daily life leave
+with more confidence than their function earns and lose it (use falls), patients
+whose arm succeeds leave with less and regain it (use rises): the threshold of V7.
 Paretic use is practice (§4.3), which closes the loop of DESIGN §3.4.
 **Deviation:** bimanual daily-life tasks are attempted by one arm at a time like
 the others (no interlimb coupling yet).

@@ -153,3 +153,30 @@ def test_an_intensive_day_teaches_more_with_consolidation() -> None:
     strong = params | {"consolidation_gain": 5.0}
     with_ = _loss_after_day(states, constants, day_in, template, strong, params)
     assert np.all(before - with_ > before - without)
+
+
+def test_shaped_share_is_therapy_against_the_arm_s_own_actions() -> None:
+    params = model_parameters(daily_life_actions=300.0)
+    share = np.asarray(
+        dynamics.shaped_share(jnp.array([0.0, 300.0, 300.0]), jnp.array([0.5, 0.5, 0.0]), params)
+    )
+    np.testing.assert_allclose(share, [0.0, 300.0 / 450.0, 1.0], rtol=1e-6)
+
+
+@pytest.mark.parametrize("success", [0.55, 0.95])
+def test_graded_therapy_pulls_the_paretic_action_value_toward_its_success_rate(
+    success: float,
+) -> None:
+    """Shaping: the paretic arm's confidence learns the grading's success rate."""
+    params = model_parameters(therapy_success_rate=success)
+    states, constants, day_in, template = _patients(params)
+    rest = day_in._replace(training_trials=jnp.zeros_like(day_in.training_trials))
+    shaped = day_in._replace(training_trials=rest.training_trials.at[DISTAL].set(300.0))
+    q_rest = np.asarray(_step(states, constants, rest, template, params, Passes()).q_value)
+    q_shaped = np.asarray(_step(states, constants, shaped, template, params, Passes()).q_value)
+    # the paretic value moves toward the success rate from wherever daily life left it
+    moved = q_shaped[:, 0] - q_rest[:, 0]
+    assert np.all(np.sign(moved) == np.sign(success - q_rest[:, 0]))
+    assert np.all(np.abs(moved) > 0)
+    # the non-paretic arm's value does not learn from the paretic arm's therapy
+    np.testing.assert_allclose(q_shaped[:, 1], q_rest[:, 1], rtol=1e-6)

@@ -12,7 +12,8 @@ Each day:
    unpractised learning decays toward the template;
 3. slow structural and homeostatic variables relax: sprouting capacity,
    reticulospinal gain, stretch-reflex gain, excitability, interhemispheric
-   inhibition, action values.
+   inhibition, action values (learned from daily-life success and from graded
+   therapy's success rate).
 
 The day's trials enter as weights of one batched gradient: the expected update
 of a mini-batch of trials at the day's weights (the days are short compared to
@@ -55,6 +56,7 @@ __all__ = [
     "consolidation",
     "daily_step",
     "limb_drive_scales",
+    "shaped_share",
 ]
 
 _PRACTICE = practice_tasks()
@@ -151,6 +153,28 @@ def consolidation(dose: jnp.ndarray, params: dict[str, float]) -> jnp.ndarray:
     x2 = jnp.square(dose)
     trigger = x2 / (x2 + jnp.square(params["consolidation_threshold"]))
     return 1.0 + params["consolidation_gain"] * trigger
+
+
+def shaped_share(
+    therapy_trials: jnp.ndarray, use: jnp.ndarray, params: dict[str, float]
+) -> jnp.ndarray:
+    """Share of the paretic arm's experience on a day that comes from graded therapy.
+
+    ``therapy_trials / (therapy_trials + daily_life_actions · use)``: therapy trials
+    against the daily-life actions the paretic arm performs itself (trials, 0–1).
+
+    Therapists grade the difficulty of therapy tasks to the patient (shaping in
+    constraint-induced therapy, Taub et al. 1994; Morris et al. 2006 Eura Medicophys
+    42:257; adaptive difficulty in robot and game therapy), so the success a patient
+    experiences in therapy is the grading's rate (``therapy_success_rate``), not the
+    success the arm would have in daily life. The paretic arm's action value learns
+    from both, in proportion to this share: shaped practice lifts the confidence of
+    patients whose arm fails in daily life and holds back that of patients whose arm
+    would succeed more often (Hidaka et al. 2012 PLoS Comput Biol 8:e1002343: therapy
+    changes the confidence to use the arm at a given function).
+    """
+    own = params["daily_life_actions"] * use
+    return therapy_trials / (therapy_trials + own + 1e-6)
 
 
 def _stim_unit_gain(per_target: jnp.ndarray) -> jnp.ndarray:
@@ -355,12 +379,18 @@ def daily_step(
     ihi_target = params["ihi_strength"] * jnp.clip((activity_other + 0.05) / ref, 0.5, 2.0)
     ihi = state.ihi + params["ihi_plasticity_rate"] * (ihi_target - state.ihi)
 
-    # action values follow success in daily-life tasks
+    # action values follow success in daily-life tasks, and in therapy trials at the
+    # success rate their grading holds (shaping; :func:`shaped_share`)
     perf_p = jnp.mean(performance(a_d[:_N_DAILY], _DAILY_TARGET, _DAILY_SELECT))
     perf_n = jnp.mean(performance(a_n, _DAILY_TARGET, _DAILY_SELECT))
     share = jnp.stack([jnp.minimum(2.0 * use, 1.0), jnp.minimum(2.0 * (1.0 - use), 1.0)])
     q_value = state.q_value + params["use_value_rate"] * share * (
         jnp.stack([perf_p, perf_n]) - state.q_value
+    )
+    q_value = q_value.at[0].add(
+        params["use_value_rate"]
+        * shaped_share(jnp.sum(day_in.training_trials), use, params)
+        * (params["therapy_success_rate"] - q_value[0])
     )
     # exact for a day of constant practice, so a large day cannot overshoot 1 (a first-
     # order step diverged once P(t) · actions exceeded twice the trial constant)

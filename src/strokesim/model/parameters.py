@@ -482,6 +482,16 @@ _LITERATURE: tuple[Parameter, ...] = (
         "Learning rate of arm action values from performed attempts.",
     ),
     Parameter(
+        "therapy_success_rate",
+        0.8,
+        "1",
+        0.5,
+        0.95,
+        "Shaping grades task difficulty to the patient (Taub 1994; Morris 2006 Eura Medicophys); "
+        "adaptive staircases hold success near 0.8 (3-down-1-up: 0.794, Levitt 1971)",
+        "Success rate of therapy trials, which teaches the paretic arm's action value.",
+    ),
+    Parameter(
         "effort_cost",
         0.2,
         "1",
