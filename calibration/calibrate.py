@@ -2,7 +2,8 @@
 
 Usage::
 
-    python calibration/calibrate.py [--n 300] [--n-b 300] [--seed 0] [--write]
+    python calibration/calibrate.py [--n 1000] [--n-b 300] [--seed 0] [--write]
+    python calibration/calibrate.py --stages A --write  # stage A only, B and C as stored
     python calibration/calibrate.py --check      # re-run and compare with calibrated.json
 
 Starting from the literature values, stage B fits the plasticity time course and
@@ -19,7 +20,9 @@ Measured values come from the same metric functions as ``strokesim validate``.
 With ``--write`` the result goes to ``src/strokesim/model/calibrated.json``,
 which the parameter registry reads (each value records its target). The run is
 deterministic given ``--seed``, ``--n`` and ``--max-evals``; ``--check``
-re-runs it with the settings stored in the file and compares the values.
+re-runs it with the settings stored in the file and compares the values. Stages B
+and C start from the literature values of stage A's parameters, so they do not
+depend on stage A and ``--stages A`` gives what a full run gives.
 """
 
 from __future__ import annotations
@@ -214,34 +217,60 @@ def _simplex(start: np.ndarray, step: float = 0.15) -> np.ndarray:
 
 
 def calibrate_all(
-    n_a: int, n_b: int, seed: int, evals_a: int, evals_b: int, evals_c: int, log=print
-) -> dict[str, float]:
+    n_a: int,
+    n_b: int,
+    seed: int,
+    evals_a: int,
+    evals_b: int,
+    evals_c: int,
+    log=print,
+    stages: str = "BCA",
+    stored: dict[str, float] | None = None,
+) -> tuple[dict[str, float], dict[str, float]]:
     """Stages B, C, then A, from the literature starting values (deterministic).
 
-    Stages B and C use the same cohort size (``n_b``).
+    Stages B and C use the same cohort size (``n_b``). A stage left out of
+    ``stages`` is not re-run: its parameters take their ``stored`` values (the
+    stored result of the same deterministic stage, so the later stages start
+    where a full run would). Returns the values and the minutes each stage run took.
     """
     values: dict[str, float] = {}
+    minutes: dict[str, float] = {}
     for stage, n, evals in (("B", n_b, evals_b), ("C", n_b, evals_c), ("A", n_a, evals_a)):
-        log(f"stage {stage}: {[f.name for f in STAGES[stage][0]]}")
+        names = [f.name for f in STAGES[stage][0]]
+        if stage not in stages:
+            if stored is None:
+                raise ValueError(f"stage {stage} is skipped but no stored values were given")
+            values |= {name: stored[name] for name in names}
+            log(f"stage {stage}: stored values {[values[name] for name in names]}")
+            continue
+        log(f"stage {stage}: {names}")
+        t0 = time.time()
         values |= calibrate(n, seed, evals, log=log, stage=stage, start=values)
-    return values
+        minutes[stage] = round((time.time() - t0) / 60, 1)
+    return values, minutes
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=300, help="patients per stage-A evaluation")
+    ap.add_argument("--n", type=int, default=1000, help="patients per stage-A evaluation")
     ap.add_argument("--n-b", type=int, default=300, help="patients per stage-B evaluation")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--max-evals", type=int, default=30, help="stage-A evaluations")
+    ap.add_argument("--max-evals", type=int, default=40, help="stage-A evaluations")
     ap.add_argument("--max-evals-b", type=int, default=24, help="stage-B evaluations")
     ap.add_argument("--max-evals-c", type=int, default=16, help="stage-C evaluations")
+    ap.add_argument(
+        "--stages",
+        default="BCA",
+        help="stages to run (others keep their values from calibrated.json), e.g. A",
+    )
     ap.add_argument("--write", action="store_true", help="write calibrated.json")
     ap.add_argument("--check", action="store_true", help="re-run with stored settings and compare")
     args = ap.parse_args(argv)
     if args.check:
         stored = json.loads(CALIBRATED.read_text())
         s = stored["settings"]
-        values = calibrate_all(
+        values, _ = calibrate_all(
             s["n"], s["n_b"], s["seed"], s["max_evals"], s["max_evals_b"], s["max_evals_c"]
         )
         bad = {
@@ -251,12 +280,26 @@ def main(argv: list[str] | None = None) -> int:
         }
         print("reproduced" if not bad else f"differs: {bad}")
         return 0 if not bad else 1
-    t0 = time.time()
-    values = calibrate_all(
-        args.n, args.n_b, args.seed, args.max_evals, args.max_evals_b, args.max_evals_c
+    if set(args.stages) - set("ABC") or not args.stages:
+        ap.error(f"--stages: give some of A, B, C (got {args.stages!r})")
+    previous = json.loads(CALIBRATED.read_text()) if CALIBRATED.exists() else None
+    stored = {k: v["value"] for k, v in previous["parameters"].items()} if previous else None
+    values, stage_minutes = calibrate_all(
+        args.n,
+        args.n_b,
+        args.seed,
+        args.max_evals,
+        args.max_evals_b,
+        args.max_evals_c,
+        stages=args.stages,
+        stored=stored,
     )
-    minutes = (time.time() - t0) / 60
-    print(f"calibrated in {minutes:.1f} min: {values}")
+    if previous is not None:
+        # a stage not re-run keeps the time its stored run took
+        earlier = previous["settings"].get("stage_minutes", {})
+        stage_minutes = {s: stage_minutes.get(s, earlier.get(s)) for s in "BCA"}
+    minutes = sum(m for m in stage_minutes.values() if m is not None)
+    print(f"calibrated in {minutes:.1f} min ({stage_minutes}): {values}")
     if args.write:
         literature = literature_parameters()
         payload = {
@@ -269,6 +312,7 @@ def main(argv: list[str] | None = None) -> int:
                 "max_evals_c": args.max_evals_c,
                 "stages": "B, C, then A, from the literature starting values",
                 "minutes": round(minutes, 1),
+                "stage_minutes": stage_minutes,
             },
             "parameters": {
                 f.name: {

@@ -60,3 +60,24 @@ def test_search_finds_the_minimum_of_a_known_objective_and_repeats_itself(cal, m
     assert runs[0] == runs[1]
     assert runs[0]["plasticity_peak"] == pytest.approx(best["plasticity_peak"], abs=0.1)
     assert runs[0]["forgetting_rate"] == pytest.approx(best["forgetting_rate"], abs=2e-4)
+
+
+def test_a_skipped_stage_keeps_its_stored_values_and_later_stages_start_from_them(cal, monkeypatch):
+    seen: list[dict[str, float]] = []
+
+    def fake(n, seed, max_evals, log=print, stage="A", start=None):
+        seen.append(dict(start or {}))
+        return {f.name: 1.0 for f in cal.STAGES[stage][0]}
+
+    monkeypatch.setattr(cal, "calibrate", fake)
+    stored = {f.name: 0.5 for stage in "ABC" for f in cal.STAGES[stage][0]}
+    values, minutes = cal.calibrate_all(
+        10, 10, 0, 1, 1, 1, log=lambda _: None, stages="A", stored=stored
+    )
+    stage_b = {f.name for f in cal.STAGE_B}
+    assert {k: values[k] for k in stage_b} == {k: 0.5 for k in stage_b}
+    assert all(values[f.name] == 1.0 for f in cal.STAGE_A)
+    assert len(seen) == 1 and stage_b <= seen[0].keys()  # stage A started from B's stored values
+    assert set(minutes) == {"A"}
+    with pytest.raises(ValueError, match="stage B is skipped"):
+        cal.calibrate_all(10, 10, 0, 1, 1, 1, log=lambda _: None, stages="A")
