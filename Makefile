@@ -41,10 +41,12 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix $(LINT_PATHS)
 
 # The slow checks: slow-marked tests, then the validation battery at n = 1000
-# (about 20 minutes on 2 cores; report in out/validation.html).
+# (about 20 minutes on 2 cores; report in out/validation.html), then the held-out
+# published trials (out/external_trials.md).
 validate: $(STAMP)
 	$(BIN)/python -m pytest -m slow
 	$(BIN)/strokesim validate --n 1000 --report out/validation.html
+	$(BIN)/strokesim external-trials --n 1000 --markdown out/external_trials.md
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py

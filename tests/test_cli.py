@@ -279,3 +279,22 @@ def test_demo_interrupted_leaves_no_folder(tmp_path: Path, monkeypatch: pytest.M
     assert result.exit_code == 130
     assert result.stderr.strip() == "interrupted; nothing written"
     assert files_in(tmp_path) == set()
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["--n", "3"], "--n"),
+        (["--seed", "-1"], "--seed"),
+        (["--markdown", "{tmp}/missing_file_not_dir/x.md"], "--markdown"),
+    ],
+)
+def test_external_trials_bad_option_is_one_line_exit_2(
+    tmp_path: Path, args: list[str], field: str
+) -> None:
+    (tmp_path / "missing_file_not_dir").write_text("a file where a folder should be")
+    before = files_in(tmp_path)
+    result = invoke("external-trials", *[a.replace("{tmp}", str(tmp_path)) for a in args])
+    assert result.exit_code == 2, result.output
+    assert_one_line_error(result.stderr, field)
+    assert files_in(tmp_path) == before

@@ -507,6 +507,34 @@ def validate(
     raise typer.Exit(code)
 
 
+@app.command("external-trials")
+def external_trials(
+    n: Annotated[
+        int, typer.Option(help="Virtual patients drawn before inclusion.", metavar="N")
+    ] = 1000,
+    seed: Annotated[int, typer.Option(help="Root seed.", metavar="N")] = 0,
+    markdown: Annotated[
+        Path | None,
+        typer.Option(
+            help="Also write the table and each trial's emulation as Markdown.",
+            metavar="FILE",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Compare the model with published trials held out of calibration (VNS-REHAB, NICHE, …)."""
+    with _user_errors():
+        from strokesim.validate.external import external_command
+
+        _check_seed(seed)
+        with _progress_bar("held-out trials", then="writing") as progress:
+            code = external_command(
+                n=n, seed=seed, markdown=markdown, echo=typer.echo, progress=progress
+            )
+        typer.echo(DISCLAIMER)
+    raise typer.Exit(code)
+
+
 def main() -> None:
     """Entry point of the ``strokesim`` console script."""
     app()

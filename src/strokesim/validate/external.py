@@ -1,0 +1,263 @@
+"""Run the held-out trials of :mod:`strokesim.validate.external_trials` and compare.
+
+Each trial branches the usual-care course of a
+:class:`~strokesim.validate.experiments_cohort.ValidationCohort` into its arms
+(counterfactual twins: the same patients, lesions and random streams in every
+arm), computes the per-patient statistic in the experimental and the control arm,
+and estimates the mean paired difference with a percentile bootstrap over the
+included patients. The verdict says whether the model agrees with the published
+effect: *consistent* when the model's estimate lies inside the published 95%
+interval (or, where only the sign was published, when the model's 95% CI lies on
+that side of zero), otherwise *higher* or *lower*. These are checks, not targets:
+nothing is calibrated against them and their verdicts do not set an exit code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from strokesim.errors import UserInputError
+from strokesim.io import atomic_write_text, ensure_writable
+from strokesim.simulate import Record
+from strokesim.validate.experiments_cohort import ValidationCohort
+from strokesim.validate.external_trials import EXTERNAL_TRIALS, ExternalTrial
+from strokesim.validate.stats import bootstrap_ci
+
+__all__ = [
+    "ExternalResult",
+    "compare_with_published",
+    "external_command",
+    "external_markdown",
+    "per_patient_statistic",
+    "run_external_trial",
+    "run_external_trials",
+]
+
+_UNITS = {"change": "points", "responder": "percentage points", "weekly_slope": "points/week"}
+
+
+@dataclass(frozen=True)
+class ExternalResult:
+    """The model's estimate of one trial's contrast, beside the published one.
+
+    Attributes
+    ----------
+    trial
+        The trial.
+    n_included
+        Virtual patients meeting the inclusion criteria.
+    arm_means
+        Mean per-patient statistic in every arm (the statistic's unit).
+    estimate, ci
+        Mean paired difference experimental − control, and its 95% bootstrap CI.
+    verdict
+        ``consistent``, ``higher`` or ``lower`` (see the module docstring).
+    """
+
+    trial: ExternalTrial
+    n_included: int
+    arm_means: dict[str, float]
+    estimate: float
+    ci: tuple[float, float]
+    verdict: str
+
+
+def per_patient_statistic(trial: ExternalTrial, change: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The trial's statistic for each patient from the outcome's change (points).
+
+    ``change`` as it is; ``responder``: 100 when the change reaches the trial's
+    ``responder_points`` and 0 otherwise (so that means are percentages);
+    ``weekly_slope``: change per week of therapy.
+
+    Examples
+    --------
+    >>> from strokesim.validate.external_trials import NICHE
+    >>> per_patient_statistic(NICHE, np.array([4.0, 5.0, 9.0])).tolist()
+    [0.0, 100.0, 100.0]
+    """
+    if trial.statistic == "change":
+        return change
+    if trial.statistic == "responder":
+        return np.where(change >= trial.responder_points, 100.0, 0.0)
+    return change / trial.therapy_weeks
+
+
+def compare_with_published(trial: ExternalTrial, estimate: float, ci: tuple[float, float]) -> str:
+    """``consistent``, ``higher`` or ``lower`` than the published effect.
+
+    Examples
+    --------
+    >>> from strokesim.validate.external_trials import VNS_REHAB, VECTORS
+    >>> compare_with_published(VNS_REHAB, 1.2, (0.9, 1.5))
+    'consistent'
+    >>> compare_with_published(VNS_REHAB, 0.5, (0.2, 0.8))
+    'lower'
+    >>> compare_with_published(VECTORS, 0.4, (0.1, 0.7))
+    'higher'
+    """
+    published = trial.published
+    if published.interval is not None:
+        low, high = published.interval
+        if estimate < low:
+            return "lower"
+        return "higher" if estimate > high else "consistent"
+    if published.direction == "negative":
+        return "consistent" if ci[1] < 0 else "higher"
+    return "consistent" if ci[0] > 0 else "lower"
+
+
+def run_external_trial(
+    cohort: ValidationCohort, trial: ExternalTrial, *, n_boot: int = 1000
+) -> ExternalResult:
+    """Emulate one trial on the cohort's patients and compare it with the publication.
+
+    Raises
+    ------
+    ValueError
+        If no virtual patient meets the inclusion criteria.
+    """
+    start, end = trial.start_day, trial.outcome_day
+    baseline = cohort.assess(start)[trial.inclusion_measure].transpose("patient").to_numpy()
+    low, high = trial.inclusion
+    included = (baseline >= low) & (baseline <= high)
+    if not included.any():
+        raise ValueError(f"{trial.key}: no virtual patient meets the inclusion criteria")
+    arms = trial.build_arms()
+    result = cohort.run_arms(start, arms, Record((start, end)))
+    outcome = result[trial.outcome_measure]
+    statistic = {}
+    for name in arms:
+        values = outcome.sel(arm=name).transpose("patient", "day").to_numpy().astype(np.float64)
+        statistic[name] = per_patient_statistic(trial, values[included, 1] - values[included, 0])
+    experimental, control = trial.contrast
+    difference = statistic[experimental] - statistic[control]
+    estimate = float(difference.mean())
+    ci = tuple(bootstrap_ci(difference, n_boot=n_boot, seed=cohort.seed))
+    return ExternalResult(
+        trial=trial,
+        n_included=int(included.sum()),
+        arm_means={name: float(values.mean()) for name, values in statistic.items()},
+        estimate=estimate,
+        ci=(float(ci[0]), float(ci[1])),
+        verdict=compare_with_published(trial, estimate, ci),
+    )
+
+
+def run_external_trials(
+    cohort: ValidationCohort,
+    trials: Iterable[ExternalTrial] = EXTERNAL_TRIALS,
+    *,
+    n_boot: int = 1000,
+    progress: Callable[[ExternalResult], None] | None = None,
+) -> list[ExternalResult]:
+    """Emulate every trial (in order of start day, so the usual-care course runs once)."""
+    chosen = list(trials)
+    cohort.plan(trial.start_day for trial in chosen)
+    results = {}
+    for trial in sorted(chosen, key=lambda t: t.start_day):
+        results[trial.key] = run_external_trial(cohort, trial, n_boot=n_boot)
+        if progress is not None:
+            progress(results[trial.key])
+    return [results[trial.key] for trial in chosen]
+
+
+def _published_text(trial: ExternalTrial) -> str:
+    published = trial.published
+    if published.interval is None:
+        return f"{published.direction} (sign only)"
+    low, high = published.interval
+    return f"{published.value:+.2f} [{low:+.2f}, {high:+.2f}]"
+
+
+def external_markdown(results: list[ExternalResult], *, n: int, seed: int) -> str:
+    """A Markdown page: one row per trial, then each trial's finding and emulation."""
+    lines = [
+        "# Held-out published trials",
+        "",
+        f"Model (default parameters) against published trials that were not used in "
+        f"calibration. Virtual cohort n = {n}, seed {seed}; each trial's inclusion criteria "
+        "select from it. Estimates are mean paired differences between counterfactual twins "
+        "(experimental − control) with 95% bootstrap intervals. *consistent*: inside the "
+        "published 95% interval (or on the published side of zero).",
+        "",
+        "| trial | contrast | unit | published | model | n | verdict |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for result in results:
+        trial = result.trial
+        low, high = result.ci
+        published = _published_text(trial)
+        lines.append(
+            f"| {trial.key} | {trial.contrast[0]} − {trial.contrast[1]} | "
+            f"{_UNITS[trial.statistic]} | {published} | "
+            f"{result.estimate:+.2f} [{low:+.2f}, {high:+.2f}] | {result.n_included} | "
+            f"{result.verdict} |"
+        )
+    for result in results:
+        trial = result.trial
+        arms = ", ".join(f"{name} {value:.2f}" for name, value in result.arm_means.items())
+        lines += [
+            "",
+            f"## {trial.key}",
+            "",
+            f"- **Finding.** {trial.finding}",
+            f"- **Source.** {trial.source}.",
+            f"- **Published contrast.** {_published_text(trial)}; {trial.published.note}.",
+            f"- **Emulation.** {trial.emulation}",
+            f"- **Model, per arm** ({_UNITS[trial.statistic]}, mean over {result.n_included} "
+            f"included patients). {arms}.",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def external_command(
+    *,
+    n: int = 1000,
+    seed: int = 0,
+    markdown: str | Path | None = None,
+    n_boot: int = 1000,
+    echo: Callable[[str], None] = print,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Run every held-out trial, print the table, optionally write it as Markdown.
+
+    Returns
+    -------
+    int
+        0 (the checks inform; they set no exit code of their own).
+
+    Raises
+    ------
+    strokesim.errors.UserInputError
+        For a bad ``n``/``seed`` or an unwritable ``markdown`` path, before anything runs.
+    """
+    ValidationCohort.check_size(n, seed)
+    if markdown is not None:
+        try:
+            Path(markdown).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UserInputError(
+                "--markdown", f"cannot create the folder of {markdown}: {error}"
+            ) from None
+        ensure_writable(markdown, "--markdown")
+    cohort = ValidationCohort(n=n, seed=seed)
+    total = len(EXTERNAL_TRIALS)
+    done = []
+
+    def step(result: ExternalResult) -> None:
+        done.append(result)
+        if progress is not None:
+            progress(len(done), total)
+
+    results = run_external_trials(cohort, n_boot=n_boot, progress=step)
+    page = external_markdown(results, n=n, seed=seed)
+    echo(page.split("\n## ", 1)[0].rstrip())
+    if markdown is not None:
+        atomic_write_text(markdown, page, field="--markdown")
+        echo(f"wrote {markdown}")
+    return 0

@@ -1,0 +1,118 @@
+"""Held-out trials: their definitions, statistics, verdicts and the run on constructed data."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+import xarray as xr
+from hypothesis import given
+from hypothesis import strategies as st
+
+from strokesim.therapy import compile_protocol
+from strokesim.validate.external import (
+    compare_with_published,
+    external_markdown,
+    per_patient_statistic,
+    run_external_trial,
+)
+from strokesim.validate.external_trials import (
+    DOSE_TRIAL,
+    EXTERNAL_TRIALS,
+    NICHE,
+    VECTORS,
+    VNS_REHAB,
+    PublishedEffect,
+)
+
+
+@pytest.mark.parametrize("trial", EXTERNAL_TRIALS, ids=lambda t: t.key)
+def test_every_trial_builds_valid_arms_that_contain_its_contrast(trial):
+    arms = trial.build_arms()
+    assert set(trial.contrast) <= set(arms)
+    for protocol in arms.values():
+        compile_protocol(protocol, days=trial.outcome_day + 1)
+    assert trial.start_day < trial.outcome_day
+
+
+def test_published_effect_needs_an_interval_or_a_direction():
+    with pytest.raises(ValueError, match="either"):
+        PublishedEffect(value=1.0, interval=None, note="")
+    with pytest.raises(ValueError, match="either"):
+        PublishedEffect(value=1.0, interval=(0.0, 2.0), note="", direction="positive")
+
+
+def test_statistics_per_patient():
+    change = np.array([-1.0, 4.9, 5.0, 16.0])
+    assert per_patient_statistic(VNS_REHAB, change).tolist() == change.tolist()
+    assert per_patient_statistic(NICHE, change).tolist() == [0.0, 0.0, 100.0, 100.0]
+    assert per_patient_statistic(DOSE_TRIAL, change).tolist() == (change / 8).tolist()
+
+
+@given(estimate=st.floats(-10, 10), half=st.floats(0, 3))
+def test_verdict_against_an_interval(estimate, half):
+    verdict = compare_with_published(VNS_REHAB, estimate, (estimate - half, estimate + half))
+    low, high = VNS_REHAB.published.interval
+    expected = "lower" if estimate < low else "higher" if estimate > high else "consistent"
+    assert verdict == expected
+
+
+def test_verdict_against_a_published_sign_needs_the_ci_on_that_side():
+    assert compare_with_published(VECTORS, -1.0, (-1.5, -0.2)) == "consistent"
+    assert compare_with_published(VECTORS, -1.0, (-2.0, 0.1)) == "higher"
+    positive = dataclasses.replace(
+        VECTORS, published=PublishedEffect(None, None, "", direction="positive")
+    )
+    assert compare_with_published(positive, 1.0, (0.2, 1.5)) == "consistent"
+    assert compare_with_published(positive, 1.0, (-0.1, 1.5)) == "lower"
+
+
+class _ConstructedCohort:
+    """Stands in for ValidationCohort: a known baseline and known per-arm changes."""
+
+    seed = 0
+
+    def __init__(self, baseline: np.ndarray, changes: dict[str, np.ndarray]):
+        self.baseline = baseline
+        self.changes = changes
+
+    def assess(self, day: int) -> xr.Dataset:
+        values = xr.DataArray(self.baseline, dims="patient")
+        return xr.Dataset({"fma_ue": values, "arat": values})
+
+    def run_arms(self, day, protocols, record) -> xr.Dataset:
+        assert list(protocols) == list(self.changes)
+        start = np.broadcast_to(self.baseline, (len(self.changes), self.baseline.size))
+        end = start + np.stack(list(self.changes.values()))
+        data = np.stack([start, end], axis=-1)
+        values = xr.DataArray(
+            data,
+            dims=("arm", "patient", "day"),
+            coords={"arm": list(self.changes), "day": list(record.days)},
+        )
+        return xr.Dataset({"fma_ue": values, "arat": values})
+
+
+def test_run_gives_the_constructed_paired_difference_among_included_patients():
+    baseline = np.array([10.0, 20.0, 35.0, 50.0, 60.0])  # VNS-REHAB includes 20–50
+    changes = {
+        "vns": np.array([100.0, 6.0, 5.0, 4.0, -100.0]),
+        "sham": np.array([0.0, 3.0, 3.0, 3.0, 0.0]),
+    }
+    result = run_external_trial(_ConstructedCohort(baseline, changes), VNS_REHAB, n_boot=200)
+    assert result.n_included == 3
+    assert result.estimate == pytest.approx(2.0)
+    assert result.arm_means == pytest.approx({"vns": 5.0, "sham": 3.0})
+    assert result.ci[0] <= 2.0 <= result.ci[1]
+    assert result.verdict == "consistent"
+    page = external_markdown([result], n=5, seed=0)
+    assert "| VNS-REHAB | vns − sham | points |" in page
+    assert "+2.00" in page and "consistent" in page
+
+
+def test_run_refuses_a_cohort_without_included_patients():
+    baseline = np.array([0.0, 1.0])
+    changes = {"vns": np.zeros(2), "sham": np.zeros(2)}
+    with pytest.raises(ValueError, match="inclusion"):
+        run_external_trial(_ConstructedCohort(baseline, changes), VNS_REHAB)
