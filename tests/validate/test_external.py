@@ -116,3 +116,18 @@ def test_run_refuses_a_cohort_without_included_patients():
     changes = {"vns": np.zeros(2), "sham": np.zeros(2)}
     with pytest.raises(ValueError, match="inclusion"):
         run_external_trial(_ConstructedCohort(baseline, changes), VNS_REHAB)
+
+
+@pytest.mark.slow
+def test_every_trial_runs_on_the_model_with_finite_estimates(tmp_path):
+    from strokesim.validate.external import external_command
+
+    lines: list[str] = []
+    path = tmp_path / "external.md"
+    assert external_command(n=150, seed=0, markdown=path, echo=lines.append) == 0
+    page = path.read_text(encoding="utf-8")
+    for trial in EXTERNAL_TRIALS:
+        row = next(line for line in page.splitlines() if line.startswith(f"| {trial.key} |"))
+        model = row.split("|")[5]
+        assert "nan" not in model, row
+        assert row.rstrip(" |").split("|")[-1].strip() in {"consistent", "higher", "lower"}
