@@ -23,7 +23,23 @@ __all__ = [
     "atomic_write_bytes",
     "atomic_write_text",
     "ensure_writable",
+    "prepare_output",
 ]
+
+
+def prepare_output(path: str | os.PathLike[str], field: str) -> Path:
+    """Create ``path``'s folder if needed and check the file can be written (before any work).
+
+    Raises
+    ------
+    strokesim.errors.UserInputError
+        If the folder cannot be created, or :func:`ensure_writable` refuses the path.
+    """
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UserInputError(field, f"cannot create the folder of {path}: {error}") from None
+    return ensure_writable(path, field)
 
 
 def ensure_writable(path: str | os.PathLike[str], field: str = "--out") -> Path:

@@ -29,7 +29,7 @@ import jax
 
 from strokesim import __version__
 from strokesim.errors import UserInputError
-from strokesim.io.atomic import ensure_writable
+from strokesim.io.atomic import prepare_output
 from strokesim.validate.experiments import (
     EXPERIMENTS,
     SNAPSHOT_DAYS,
@@ -256,13 +256,7 @@ def validate_command(
     outputs = [(report, "--report"), (markdown, "--markdown")]
     for path, option in outputs:
         if path is not None:
-            try:
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-            except OSError as error:
-                raise UserInputError(
-                    option, f"cannot create the folder of {path}: {error}"
-                ) from None
-            ensure_writable(path, option)
+            prepare_output(path, option)
     if isinstance(n_boot, bool) or not isinstance(n_boot, int) or n_boot < 1:
         raise UserInputError("--n-boot", f"must be a positive integer, got {n_boot}")
     result = run_battery(n=n, seed=seed, only=only, progress=progress, n_boot=n_boot)

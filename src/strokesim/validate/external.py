@@ -21,8 +21,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from strokesim.errors import UserInputError
-from strokesim.io import atomic_write_text, ensure_writable
+from strokesim.io import atomic_write_text, prepare_output
 from strokesim.simulate import Record
 from strokesim.validate.experiments_cohort import ValidationCohort
 from strokesim.validate.external_trials import EXTERNAL_TRIALS, ExternalTrial
@@ -238,13 +237,7 @@ def external_command(
     """
     ValidationCohort.check_size(n, seed)
     if markdown is not None:
-        try:
-            Path(markdown).parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise UserInputError(
-                "--markdown", f"cannot create the folder of {markdown}: {error}"
-            ) from None
-        ensure_writable(markdown, "--markdown")
+        prepare_output(markdown, "--markdown")
     cohort = ValidationCohort(n=n, seed=seed)
     total = len(EXTERNAL_TRIALS)
     done = []
