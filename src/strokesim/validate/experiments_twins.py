@@ -38,10 +38,12 @@ from strokesim.validate.experiments_protocols import (
 )
 
 __all__ = [
+    "arm_change",
     "chronic_intensive_experiment",
     "chronic_intensive_included",
     "contralesional_inhibition_experiment",
     "learned_non_use_experiment",
+    "patient_values",
     "task_specificity_experiment",
     "training_timing_experiment",
 ]
@@ -65,11 +67,11 @@ def contralesional_inhibition_experiment(
         ``fma0`` (day 3), ``delta_fma_active`` and ``delta_fma_sham`` (FMA-UE
         change from ``start_day`` to ``outcome_day``, points).
     """
-    fma0 = _values(cohort.assess(BASELINE_DAY), "fma_ue")
+    fma0 = patient_values(cohort.assess(BASELINE_DAY), "fma_ue")
     arms = stimulation_protocols(design)
     start, end = design.start_day, design.outcome_day
     result = cohort.run_arms(start, arms, Record((start, end)))
-    delta = {arm: _change(result, arm, "fma_ue", start, end) for arm in arms}
+    delta = {arm: arm_change(result, arm, "fma_ue", start, end) for arm in arms}
     return ExperimentData(
         "V6",
         inputs={"fma0": fma0, "delta_fma_active": delta["rtms"], "delta_fma_sham": delta["sham"]},
@@ -103,7 +105,7 @@ def learned_non_use_experiment(
     """
     start = design.start_day
     baseline = cohort.assess(start)
-    fma_start = _values(baseline, "fma_ue")
+    fma_start = patient_values(baseline, "fma_ue")
     extension = baseline["mrc"].sel(muscle=["wrist_extension", "finger_extension"]).min("muscle")
     low, high = design.fma_range
     included = (
@@ -116,9 +118,9 @@ def learned_non_use_experiment(
     follow = post + design.follow_up_days
     course = sorted({start, *(post + o for o in _USE_COURSE_OFFSETS if post + o < follow), follow})
     result = cohort.run_arms(start, {"cimt": protocol}, Record(tuple(course)))
-    use = _values(result.sel(arm="cimt"), "paretic_use_fraction")
+    use = patient_values(result.sel(arm="cimt"), "paretic_use_fraction")
     index = {day: k for k, day in enumerate(course)}
-    function_end = _values(result.sel(arm="cimt", day=post), "fma_ue")
+    function_end = patient_values(result.sel(arm="cimt", day=post), "fma_ue")
     return ExperimentData(
         "V7",
         inputs={
@@ -157,10 +159,10 @@ def training_timing_experiment(
         end = start + design.duration_days
         arms = {"extra": extra_training_protocol(design, start), "none": cohort.protocol}
         result = cohort.run_arms(start, arms, Record((start, end)))
-        effects[label] = _change(result, "extra", "fma_ue", start, end) - _change(
+        effects[label] = arm_change(result, "extra", "fma_ue", start, end) - arm_change(
             result, "none", "fma_ue", start, end
         )
-        starts[label] = _values(result.sel(arm="none", day=start), "fma_ue")
+        starts[label] = patient_values(result.sel(arm="none", day=start), "fma_ue")
     return ExperimentData(
         "V8",
         inputs={"effect_early": effects["early"], "effect_late": effects["late"]},
@@ -187,7 +189,7 @@ def chronic_intensive_included(
     cohort: ValidationCohort, *, design: IntensiveDesign = V9_DESIGN
 ) -> NDArray[np.bool_]:
     """V9 inclusion: FMA-UE within ``design.fma_range`` on ``design.start_day``, (n,)."""
-    fma_start = _values(cohort.assess(design.start_day), "fma_ue")
+    fma_start = patient_values(cohort.assess(design.start_day), "fma_ue")
     low, high = design.fma_range
     return (fma_start >= low) & (fma_start <= high)
 
@@ -210,7 +212,7 @@ def chronic_intensive_experiment(
     end = _therapy_end(protocol)
     follow = end + design.follow_up_days
     result = cohort.run_arms(start, {"intensive": protocol}, Record((start, end, follow)))
-    fma = _values(result.sel(arm="intensive"), "fma_ue")[included]
+    fma = patient_values(result.sel(arm="intensive"), "fma_ue")[included]
     return ExperimentData(
         "V9",
         inputs={"fma_pre": fma[:, 0], "fma_end": fma[:, 1], "fma_6mo": fma[:, 2]},
@@ -276,17 +278,19 @@ def task_specificity_experiment(
     )
 
 
-def _values(dataset: xr.Dataset, name: str) -> NDArray[np.float64]:
+def patient_values(dataset: xr.Dataset, name: str) -> NDArray[np.float64]:
     """A (patient[, day]) variable as floats, patient axis first."""
     variable = dataset[name]
     order = ["patient", *(dim for dim in variable.dims if dim != "patient")]
     return variable.transpose(*order).to_numpy().astype(np.float64)
 
 
-def _change(result: xr.Dataset, arm: str, name: str, start: int, end: int) -> NDArray[np.float64]:
+def arm_change(
+    result: xr.Dataset, arm: str, name: str, start: int, end: int
+) -> NDArray[np.float64]:
     """Per patient: ``name`` on ``end`` minus on ``start`` in one arm."""
     values = result[name].sel(arm=arm)
-    return _values((values.sel(day=end) - values.sel(day=start)).to_dataset(name=name), name)
+    return patient_values((values.sel(day=end) - values.sel(day=start)).to_dataset(name=name), name)
 
 
 def _therapy_end(protocol: Protocol) -> int:

@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 from strokesim.io import atomic_write_text, prepare_output
 from strokesim.simulate import Record
 from strokesim.validate.experiments_cohort import ValidationCohort
+from strokesim.validate.experiments_twins import arm_change, patient_values
 from strokesim.validate.external_trials import EXTERNAL_TRIALS, ExternalTrial
 from strokesim.validate.stats import bootstrap_ci
 
@@ -121,28 +122,29 @@ def run_external_trial(
         If no virtual patient meets the inclusion criteria.
     """
     start, end = trial.start_day, trial.outcome_day
-    baseline = cohort.assess(start)[trial.inclusion_measure].transpose("patient").to_numpy()
+    baseline = patient_values(cohort.assess(start), trial.inclusion_measure)
     low, high = trial.inclusion
     included = (baseline >= low) & (baseline <= high)
     if not included.any():
         raise ValueError(f"{trial.key}: no virtual patient meets the inclusion criteria")
     arms = trial.build_arms()
     result = cohort.run_arms(start, arms, Record((start, end)))
-    outcome = result[trial.outcome_measure]
-    statistic = {}
-    for name in arms:
-        values = outcome.sel(arm=name).transpose("patient", "day").to_numpy().astype(np.float64)
-        statistic[name] = per_patient_statistic(trial, values[included, 1] - values[included, 0])
+    statistic = {
+        name: per_patient_statistic(
+            trial, arm_change(result, name, trial.outcome_measure, start, end)[included]
+        )
+        for name in arms
+    }
     experimental, control = trial.contrast
     difference = statistic[experimental] - statistic[control]
     estimate = float(difference.mean())
-    ci = tuple(bootstrap_ci(difference, n_boot=n_boot, seed=cohort.seed))
+    ci = bootstrap_ci(difference, n_boot=n_boot, seed=cohort.seed)
     return ExternalResult(
         trial=trial,
         n_included=int(included.sum()),
         arm_means={name: float(values.mean()) for name, values in statistic.items()},
         estimate=estimate,
-        ci=(float(ci[0]), float(ci[1])),
+        ci=(ci.low, ci.high),
         verdict=compare_with_published(trial, estimate, ci),
     )
 
