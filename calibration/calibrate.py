@@ -267,33 +267,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write", action="store_true", help="write calibrated.json")
     ap.add_argument("--check", action="store_true", help="re-run with stored settings and compare")
     args = ap.parse_args(argv)
+    previous = json.loads(CALIBRATED.read_text()) if CALIBRATED.exists() else None
     if args.check:
-        stored = json.loads(CALIBRATED.read_text())
-        s = stored["settings"]
-        values, _ = calibrate_all(
-            s["n"], s["n_b"], s["seed"], s["max_evals"], s["max_evals_b"], s["max_evals_c"]
+        if previous is None:
+            ap.error(f"--check: no stored calibration at {CALIBRATED}")
+        settings = previous["settings"]
+        sizes = tuple(
+            settings[k] for k in ("n", "n_b", "seed", "max_evals", "max_evals_b", "max_evals_c")
         )
-        bad = {
-            k: (v, stored["parameters"][k]["value"])
-            for k, v in values.items()
-            if abs(v - stored["parameters"][k]["value"]) > 1e-3
-        }
+        stages = "BCA"
+    else:
+        if set(args.stages) - set("ABC") or not args.stages:
+            ap.error(f"--stages: give some of A, B, C (got {args.stages!r})")
+        sizes = (args.n, args.n_b, args.seed, args.max_evals, args.max_evals_b, args.max_evals_c)
+        stages = args.stages
+    stored = {k: v["value"] for k, v in previous["parameters"].items()} if previous else None
+    values, stage_minutes = calibrate_all(*sizes, stages=stages, stored=stored)
+    if args.check:
+        assert stored is not None
+        bad = {k: (v, stored[k]) for k, v in values.items() if abs(v - stored[k]) > 1e-3}
         print("reproduced" if not bad else f"differs: {bad}")
         return 0 if not bad else 1
-    if set(args.stages) - set("ABC") or not args.stages:
-        ap.error(f"--stages: give some of A, B, C (got {args.stages!r})")
-    previous = json.loads(CALIBRATED.read_text()) if CALIBRATED.exists() else None
-    stored = {k: v["value"] for k, v in previous["parameters"].items()} if previous else None
-    values, stage_minutes = calibrate_all(
-        args.n,
-        args.n_b,
-        args.seed,
-        args.max_evals,
-        args.max_evals_b,
-        args.max_evals_c,
-        stages=args.stages,
-        stored=stored,
-    )
     if previous is not None:
         # a stage not re-run keeps the time its stored run took
         earlier = previous["settings"].get("stage_minutes", {})

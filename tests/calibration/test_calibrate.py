@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 
@@ -81,3 +83,29 @@ def test_a_skipped_stage_keeps_its_stored_values_and_later_stages_start_from_the
     assert set(minutes) == {"A"}
     with pytest.raises(ValueError, match="stage B is skipped"):
         cal.calibrate_all(10, 10, 0, 1, 1, 1, log=lambda _: None, stages="A")
+
+
+def test_check_reruns_every_stage_with_the_stored_settings_and_reports_a_difference(
+    cal, monkeypatch, tmp_path, capsys
+):
+    stored = {f.name: 0.5 for stage in "ABC" for f in cal.STAGES[stage][0]}
+    settings = {"n": 7, "n_b": 5, "seed": 3, "max_evals": 2, "max_evals_b": 1, "max_evals_c": 1}
+    path = tmp_path / "calibrated.json"
+    parameters = {k: {"value": v} for k, v in stored.items()}
+    path.write_text(json.dumps({"settings": settings, "parameters": parameters}))
+    monkeypatch.setattr(cal, "CALIBRATED", path)
+    calls: list[tuple] = []
+
+    def fake(*sizes, stages="BCA", stored=None, log=print):
+        calls.append((sizes, stages))
+        return {**stored, "plasticity_peak": result}, {}
+
+    monkeypatch.setattr(cal, "calibrate_all", fake)
+    result = 0.5
+    assert cal.main(["--check"]) == 0
+    assert "reproduced" in capsys.readouterr().out
+    assert calls == [((7, 5, 3, 2, 1, 1), "BCA")]
+    result = 0.6
+    assert cal.main(["--check"]) == 1
+    assert "plasticity_peak" in capsys.readouterr().out
+    assert json.loads(path.read_text())["parameters"]["plasticity_peak"]["value"] == 0.5

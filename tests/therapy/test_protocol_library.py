@@ -11,12 +11,14 @@ import pytest
 from strokesim.errors import UserInputError
 from strokesim.therapy import (
     COMPONENT_KINDS,
+    beyond_usual_care,
     compile_protocol,
     describe_protocol,
     load_protocol,
     named_protocol,
     named_protocols,
     no_therapy,
+    on_usual_care,
     usual_care,
 )
 
@@ -107,3 +109,12 @@ def test_describe_protocol_rows() -> None:
 def test_toml_files_are_plain_toml() -> None:
     for path in PACKAGED:
         assert "name" in tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def test_therapy_on_usual_care_is_separated_from_its_background_again() -> None:
+    therapy = beyond_usual_care(named_protocol("cimt_2_weeks"))
+    assert therapy and all(c not in usual_care().components for c in therapy)
+    rebuilt = on_usual_care("again", "CIMT on usual care.", *therapy)
+    assert rebuilt.components[: len(usual_care().components)] == usual_care().components
+    assert beyond_usual_care(rebuilt) == therapy
+    assert beyond_usual_care(usual_care()) == []

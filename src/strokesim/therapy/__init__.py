@@ -22,10 +22,12 @@ from strokesim.therapy.components import (
 )
 from strokesim.therapy.drugs import drug_plasticity_gain
 from strokesim.therapy.library import (
+    beyond_usual_care,
     describe_protocol,
     named_protocol,
     named_protocols,
     no_therapy,
+    on_usual_care,
     usual_care,
 )
 from strokesim.therapy.modulators import (
@@ -74,6 +76,7 @@ __all__ = [
     "VagusNerveStimulation",
     "VirtualRealityTraining",
     "after_effect",
+    "beyond_usual_care",
     "compile_protocol",
     "describe_protocol",
     "drug_plasticity_gain",
@@ -82,6 +85,7 @@ __all__ = [
     "named_protocol",
     "named_protocols",
     "no_therapy",
+    "on_usual_care",
     "parse_protocol",
     "session_excitability_shift",
     "stimulation_plasticity_gain",

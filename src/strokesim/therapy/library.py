@@ -14,9 +14,17 @@ from pathlib import Path
 from strokesim.errors import UserInputError
 from strokesim.io.toml_config import read_toml
 from strokesim.therapy.components import _Component
-from strokesim.therapy.schema import Protocol, parse_protocol
+from strokesim.therapy.schema import Component, Protocol, parse_protocol
 
-__all__ = ["describe_protocol", "named_protocol", "named_protocols", "no_therapy", "usual_care"]
+__all__ = [
+    "beyond_usual_care",
+    "describe_protocol",
+    "named_protocol",
+    "named_protocols",
+    "no_therapy",
+    "on_usual_care",
+    "usual_care",
+]
 
 _USUAL_CARE_DESCRIPTION = (
     "Usual care: about 30 minutes of arm therapy on weekdays from day 3 to day {last}, "
@@ -76,6 +84,25 @@ def usual_care(days_of_therapy: int = 90) -> Protocol:
             ],
         }
     )
+
+
+def on_usual_care(name: str, description: str, *components: Component) -> Protocol:
+    """A protocol of ``components`` given on top of the default usual care.
+
+    How trials add therapy to a rehabilitation ward's routine: the usual-care
+    component comes first, the added ones follow in the order given.
+    """
+    return Protocol(
+        name=name,
+        description=description,
+        components=(*usual_care().components, *components),
+    )
+
+
+def beyond_usual_care(protocol: Protocol) -> list[Component]:
+    """The components of ``protocol`` that are not the default usual-care background."""
+    background = usual_care().components
+    return [c for c in protocol.components if c not in background]
 
 
 def no_therapy() -> Protocol:

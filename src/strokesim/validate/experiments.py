@@ -50,6 +50,7 @@ from strokesim.validate.experiments_twins import (
     chronic_intensive_experiment,
     contralesional_inhibition_experiment,
     learned_non_use_experiment,
+    patient_values,
     task_specificity_experiment,
     training_timing_experiment,
 )
@@ -125,7 +126,7 @@ def recovery_timing_experiment(cohort: ValidationCohort) -> ExperimentData:
         "V3",
         inputs={
             "days": history["day"].to_numpy().astype(np.float64),
-            "fma": _values(history, "fma_ue"),
+            "fma": patient_values(history, "fma_ue"),
             "fma0": _at(history, "fma_ue", BASELINE_DAY),
         },
         design=_COHORT_DESIGN.format(n=cohort.n)
@@ -176,7 +177,7 @@ def spasticity_experiment(cohort: ValidationCohort) -> ExperimentData:
             "mas_d180": _at(history, "mas_elbow", SIX_MONTHS_DAY),
             "fma0": _at(history, "fma_ue", BASELINE_DAY),
         },
-        figure={"days": history["day"].to_numpy(), "mas": _values(history, "mas_elbow")},
+        figure={"days": history["day"].to_numpy(), "mas": patient_values(history, "mas_elbow")},
         design=_COHORT_DESIGN.format(n=cohort.n)
         + "Modified Ashworth grade of the elbow flexors (1+ coded 1.5).",
         n_patients=cohort.n,
@@ -251,12 +252,9 @@ def _recovery_inputs(history: xr.Dataset) -> dict[str, NDArray[np.generic]]:
     }
 
 
-def _values(dataset: xr.Dataset, name: str) -> NDArray[np.float64]:
-    return dataset[name].transpose("patient", "day").to_numpy().astype(np.float64)
-
-
 def _at(dataset: xr.Dataset, name: str, day: int) -> NDArray[np.float64]:
-    return dataset[name].sel(day=day).transpose("patient").to_numpy().astype(np.float64)
+    """Per patient: ``name`` on ``day``."""
+    return patient_values(dataset.sel(day=day), name)
 
 
 def _early_mep(dataset: xr.Dataset) -> NDArray[np.bool_]:

@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from typing import Final
 
 from strokesim.model.anatomy import TASK_FAMILIES
-from strokesim.therapy import Protocol, TaskTraining, named_protocol, usual_care
+from strokesim.therapy import (
+    Protocol,
+    TaskTraining,
+    beyond_usual_care,
+    named_protocol,
+    on_usual_care,
+)
 
 __all__ = [
     "V6_DESIGN",
@@ -213,17 +219,14 @@ def shifted_protocol(name: str, start_day: int) -> Protocol:
         Same name, components and doses; start days moved.
     """
     protocol = named_protocol(name)
-    background = usual_care().components
-    therapy = [c for c in protocol.components if c not in background]
+    therapy = beyond_usual_care(protocol)
     offset = start_day - min(c.start_day for c in therapy)
     moved = [
         type(c).model_validate({**c.model_dump(), "start_day": c.start_day + offset})
         for c in therapy
     ]
-    return Protocol(
-        name=protocol.name,
-        description=f"{protocol.description} Started on day {start_day} here.",
-        components=(*background, *moved),
+    return on_usual_care(
+        protocol.name, f"{protocol.description} Started on day {start_day} here.", *moved
     )
 
 
@@ -254,15 +257,15 @@ def extra_training_protocol(design: ExtraTrainingDesign, start_day: int) -> Prot
         trials_per_session=design.trials_per_session,
         minutes_per_session=design.minutes_per_session,
     )
-    return Protocol(
-        name=f"extra_training_day{start_day}",
-        description=(
+    return on_usual_care(
+        f"extra_training_day{start_day}",
+        (
             f"Usual care plus {design.extra_hours:g} h of extra task training "
             f"({design.sessions_per_week} × {design.minutes_per_session} min per week for "
             f"{design.weeks} weeks, {design.trials_per_session} repetitions per session) "
             f"from day {start_day} (CPASS, Dromerick 2021 PNAS)."
         ),
-        components=(*usual_care().components, extra),
+        extra,
     )
 
 
@@ -276,12 +279,12 @@ def family_training_protocol(design: TaskSpecificityDesign, family: str) -> Prot
         minutes_per_session=design.minutes_per_session,
         task_mix={family: 1.0},
     )
-    return Protocol(
-        name=f"train_{family}",
-        description=(
+    return on_usual_care(
+        f"train_{family}",
+        (
             f"{design.weeks} weeks of weekday training on {family} only "
             f"({design.trials_per_session} repetitions in {design.minutes_per_session} min) "
             f"from day {design.start_day}."
         ),
-        components=(*usual_care().components, training),
+        training,
     )

@@ -16,7 +16,7 @@ import xarray as xr
 from numpy.typing import NDArray
 
 from strokesim.simulate import Record
-from strokesim.therapy import Protocol, usual_care
+from strokesim.therapy import Protocol, beyond_usual_care
 from strokesim.validate.experiments_cohort import BASELINE_DAY, ValidationCohort
 from strokesim.validate.experiments_data import ExperimentData
 from strokesim.validate.experiments_protocols import (
@@ -295,5 +295,4 @@ def arm_change(
 
 def _therapy_end(protocol: Protocol) -> int:
     """First day after the protocol's therapy (beyond the usual-care background)."""
-    background = usual_care().components
-    return max(c.end_day for c in protocol.components if c not in background)
+    return max(c.end_day for c in beyond_usual_care(protocol))

@@ -31,7 +31,7 @@ from strokesim.therapy import (
     Protocol,
     TaskTraining,
     named_protocol,
-    usual_care,
+    on_usual_care,
 )
 
 __all__ = ["EXTERNAL_TRIALS", "ExternalTrial", "PublishedEffect"]
@@ -121,14 +121,6 @@ class ExternalTrial:
     therapy_weeks: float = 1.0
 
 
-def _with_background(name: str, description: str, *components) -> Protocol:
-    return Protocol(
-        name=name,
-        description=description,
-        components=(*usual_care().components, *components),
-    )
-
-
 # --- NICHE ---------------------------------------------------------------------------
 _NICHE_START: Final[int] = 180
 _NICHE_DAYS: Final[int] = 42  # 18 sessions, 3 per week for 6 weeks
@@ -153,7 +145,7 @@ def _niche_arms() -> dict[str, Protocol]:
             sham=sham,
             timing="before_training",
         )
-        arms[name] = _with_background(
+        arms[name] = on_usual_care(
             f"niche_{name}",
             f"{'Sham' if sham else 'Active'} 1 Hz rTMS of contralesional M1 before each of 18 "
             "60-min training sessions over 6 weeks (NICHE).",
@@ -245,7 +237,7 @@ def _dose_arms() -> dict[str, Protocol]:
     arms = {}
     for total in (3200, 6400, 9600):
         per_session = total // (4 * _DOSE_WEEKS)
-        arms[f"reps_{total}"] = _with_background(
+        arms[f"reps_{total}"] = on_usual_care(
             f"dose_{total}",
             f"{total} repetitions of task-specific training: {per_session} per 1-h session, "
             f"4 sessions per week for {_DOSE_WEEKS} weeks (Lang 2016).",
@@ -310,7 +302,7 @@ _WAKING_HOURS: Final[float] = 16.0
 
 
 def _vectors_cimt(name: str, hours: int, mitt_hours: float) -> Protocol:
-    return _with_background(
+    return on_usual_care(
         f"vectors_{name}",
         f"{hours} h of shaping and a mitt for {mitt_hours:g} h a day, 5 days a week for 2 weeks "
         "(VECTORS).",
@@ -327,7 +319,7 @@ def _vectors_cimt(name: str, hours: int, mitt_hours: float) -> Protocol:
 
 
 def _vectors_arms() -> dict[str, Protocol]:
-    traditional = _with_background(
+    traditional = on_usual_care(
         "vectors_traditional",
         "2 h of traditional upper-limb therapy, 5 days a week for 2 weeks (VECTORS).",
         TaskTraining(
