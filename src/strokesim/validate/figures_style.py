@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 
 from strokesim.report._drawing import OKABE_ITO, new_figure
 from strokesim.validate.metrics import TARGETS, TargetResult
-from strokesim.validate.metrics_targets import LEAPS_MILD_MIN_FMA, LEAPS_SEVERE_MAX_FMA
+from strokesim.validate.metrics_targets import band_masks
 from strokesim.validate.stats import mean_ci
 
 __all__ = [
@@ -52,15 +52,6 @@ BANDS: Final[dict[str, tuple[str, str, str]]] = {
     "moderate": (ORANGE, "s", "--"),
     "severe": (BLUE, "^", "-."),
 }
-
-
-def band_masks(fma0: NDArray[np.float64]) -> dict[str, NDArray[np.bool_]]:
-    """LEAPS bands of FMA0: mild ≥ 43, moderate 29–42, severe ≤ 28 (points)."""
-    return {
-        "mild": fma0 >= LEAPS_MILD_MIN_FMA,
-        "moderate": (fma0 > LEAPS_SEVERE_MAX_FMA) & (fma0 < LEAPS_MILD_MIN_FMA),
-        "severe": fma0 <= LEAPS_SEVERE_MAX_FMA,
-    }
 
 
 def start_figure(size: tuple[float, float], n_columns: int = 1) -> tuple[Figure, list[Axes]]:

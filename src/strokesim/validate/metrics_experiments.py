@@ -23,7 +23,7 @@ from strokesim.validate.metrics_core import (
     make_result,
     same_length,
 )
-from strokesim.validate.metrics_targets import LEAPS_MILD_MIN_FMA, LEAPS_SEVERE_MAX_FMA
+from strokesim.validate.metrics_targets import band_masks
 from strokesim.validate.stats import bootstrap_ci, mean_ci, ols_slope, paired_mean_difference
 
 __all__ = [
@@ -84,11 +84,7 @@ def contralesional_inhibition(
     sham = as_vector("delta_fma_sham", delta_fma_sham)
     same_length(fma0=start, delta_fma_active=active, delta_fma_sham=sham)
     difference = active - sham
-    bands = {
-        "mild": start >= LEAPS_MILD_MIN_FMA,
-        "moderate": (start > LEAPS_SEVERE_MAX_FMA) & (start < LEAPS_MILD_MIN_FMA),
-        "severe": start <= LEAPS_SEVERE_MAX_FMA,
-    }
+    bands = band_masks(start)
     by_band = {
         name: paired_mean_difference(active[members], sham[members], alpha=alpha)
         for name, members in bands.items()

@@ -19,12 +19,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
+import numpy as np
+from numpy.typing import NDArray
+
 __all__ = [
     "LEAPS_MILD_MIN_FMA",
     "LEAPS_SEVERE_MAX_FMA",
     "TARGETS",
     "Range",
     "TargetSpec",
+    "band_masks",
 ]
 
 #: FMA0 (FMA-UE at day 3, points) at or above which a stroke is mild (LEAPS bands,
@@ -32,6 +36,16 @@ __all__ = [
 LEAPS_MILD_MIN_FMA: Final[int] = 43
 #: FMA0 at or below which a stroke is severe (moderate is 29–42).
 LEAPS_SEVERE_MAX_FMA: Final[int] = 28
+
+
+def band_masks(fma0: NDArray[np.float64]) -> dict[str, NDArray[np.bool_]]:
+    """LEAPS bands of FMA0: mild ≥ 43, moderate 29–42, severe ≤ 28 (points)."""
+    return {
+        "mild": fma0 >= LEAPS_MILD_MIN_FMA,
+        "moderate": (fma0 > LEAPS_SEVERE_MAX_FMA) & (fma0 < LEAPS_MILD_MIN_FMA),
+        "severe": fma0 <= LEAPS_SEVERE_MAX_FMA,
+    }
+
 
 _INF: Final[float] = math.inf
 

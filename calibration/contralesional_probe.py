@@ -1,0 +1,226 @@
+"""Why V6 fails: what inhibiting contralesional M1 can change in mild patients at all.
+
+Usage::
+
+    python calibration/contralesional_probe.py [--n 200] [--seed 0] [--out FILE.md]
+
+V6 (VALIDATION.md) asks that 1 Hz rTMS of contralesional M1 before training, days
+14–27, help mild patients (FMA0 ≥ 43) at day 90 against sham twins. The model
+gives them nothing. This script measures, with the battery's own cohort, protocols
+and bands, the three things such a benefit needs:
+
+1. **Room.** The habitual command of each band on the FMA-UE tasks: its projection
+   on the tasks' muscle patterns (1 = the healthy command reaches the pattern
+   without extra effort), on days 14, 28 and 90 in both arms, and what it would be
+   with no transcallosal inhibition at all. A difference between arms on day 90 is
+   the lasting state change the stimulation left; the gap to the no-inhibition
+   value is the most that releasing ipsilesional M1 could give.
+2. **Sensitivity.** A lasting cut of the inhibition onto ipsilesional M1 on day 14
+   (the ``ihi`` state × 0.7 and × 0.4, far beyond any stimulation protocol), then the
+   sham arm: how much the FMA-UE moves when inhibition is removed outright.
+3. **Parameters.** The V6 paired difference per band under parameter variants that
+   could plausibly open a mild benefit (recruitment, effort reserve, rater, gating,
+   carry-over), with the number of mild patients whose outcome differs at all.
+
+Nothing here changes the registry. At ``--n 200`` the script takes about ten
+minutes on 2 CPU cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+import strokesim  # noqa: F401  (sets the XLA device count before JAX loads)
+from strokesim.branching import Snapshot, advance, run_arms
+from strokesim.errors import UserInputError
+from strokesim.model.dynamics import limb_drive_scales
+from strokesim.model.network import cortical_responses, limb_drive
+from strokesim.model.parameters import REGISTRY, model_parameters
+from strokesim.model.state import availability, descending_survival
+from strokesim.model.tasks import fma_tasks
+from strokesim.model.template import healthy_template, task_code
+from strokesim.simulate import Record
+from strokesim.validate.experiments_cohort import BASELINE_DAY, ValidationCohort
+from strokesim.validate.experiments_protocols import V6_DESIGN, stimulation_protocols
+from strokesim.validate.experiments_twins import (
+    arm_change,
+    contralesional_inhibition_experiment,
+    patient_values,
+)
+from strokesim.validate.metrics_targets import band_masks
+
+#: Parameter variants: overrides of the registry defaults (first: none).
+VARIANTS: dict[str, dict[str, float]] = {
+    "defaults": {},
+    "recruitment at its maxima": {
+        "effort_recruitment": REGISTRY["effort_recruitment"].high,
+        "ipsilateral_recruitment": REGISTRY["ipsilateral_recruitment"].high,
+    },
+    "no effort reserve": {"max_command_gain": REGISTRY["max_command_gain"].low},
+    "stricter rater": {"item_full_threshold": 0.92},
+    "gating at its maximum": {
+        "inhibition_plasticity_gating": REGISTRY["inhibition_plasticity_gating"].high
+    },
+    "carry-over at its maximum": {"stimulation_carryover": REGISTRY["stimulation_carryover"].high},
+}
+
+#: Lasting cuts of the inhibition onto ipsilesional M1 on the branch day.
+IHI_CUTS = (0.7, 0.4)
+#: Days on which the habitual command is measured.
+COMMAND_DAYS = (V6_DESIGN.start_day, V6_DESIGN.start_day + 14, V6_DESIGN.outcome_day)
+
+
+def habitual_command(snap: Snapshot, *, inhibition: float = 1.0) -> np.ndarray:
+    """Per patient: mean projection of the habitual paretic command on the FMA-UE tasks.
+
+    ``proj = Σ target · x / Σ target²`` with ``x`` the spinal drive of the habitual
+    (healthy-scaled) command, before effort; 1 means the pattern is reached without
+    extra effort. ``inhibition`` scales the transcallosal inhibition state.
+    """
+    tasks = fma_tasks()
+    codes = jnp.asarray(task_code(tasks.target))
+    target = jnp.asarray(tasks.target)
+    params = snap.params
+    template = healthy_template(params)
+    day = jnp.asarray(float(snap.day))
+
+    def one(state, constants):
+        scale, _ = limb_drive_scales(state, constants, day, params)
+        r = cortical_responses(
+            state.weights.w_in,
+            codes,
+            scale,
+            availability(constants, day),
+            state.ihi * inhibition,
+            params["activity_ceiling"],
+        )
+        drive = limb_drive(
+            r,
+            state.weights,
+            descending_survival(constants),
+            jnp.stack([constants.crt, 1.0]),
+            state.reticulospinal,
+            0,
+        )
+        x = drive * template.spinal_gain
+        return jnp.mean(jnp.sum(target * x, -1) / jnp.sum(target * target, -1))
+
+    return np.asarray(jax.vmap(one)(snap.states, snap.constants))
+
+
+def command_rows(cohort: ValidationCohort, masks: Mapping[str, np.ndarray]) -> list[str]:
+    """Table rows: the habitual command per band, day and arm, with and without inhibition."""
+    rows = [
+        "| arm | day | " + " | ".join(f"{b} (no inhibition)" for b in masks) + " |",
+        "|" + "---|" * (2 + len(masks)),
+    ]
+    start = cohort.snapshot(V6_DESIGN.start_day)
+    for arm, protocol in stimulation_protocols(V6_DESIGN).items():
+        snap = dataclasses.replace(start, protocol=protocol)
+        for day in COMMAND_DAYS:
+            snap = advance(snap, day) if day > snap.day else snap
+            with_ihi, without = habitual_command(snap), habitual_command(snap, inhibition=0.0)
+            cells = [f"{with_ihi[m].mean():.3f} ({without[m].mean():.3f})" for m in masks.values()]
+            rows.append(f"| {arm} | {day} | " + " | ".join(cells) + " |")
+    return rows
+
+
+def inhibition_cut_rows(cohort: ValidationCohort, masks: Mapping[str, np.ndarray]) -> list[str]:
+    """Table rows: day-90 FMA-UE change against the uncut sham arm after a lasting cut."""
+    start, end = V6_DESIGN.start_day, V6_DESIGN.outcome_day
+    snap = cohort.snapshot(start)
+    sham = {"sham": stimulation_protocols(V6_DESIGN)["sham"]}
+    record = Record((start, end))
+    uncut = arm_change(run_arms(snap, sham, days=end, record=record), "sham", "fma_ue", start, end)
+    rows = [
+        "| inhibition onto ipsilesional M1 from day 14 | "
+        + " | ".join(f"{b} ΔFMA-UE day 90" for b in masks)
+        + " |",
+        "|" + "---|" * (1 + len(masks)),
+    ]
+    for factor in IHI_CUTS:
+        states = snap.states._replace(ihi=snap.states.ihi * np.array([factor, 1.0]))
+        cut = dataclasses.replace(snap, states=states)
+        result = run_arms(cut, sham, days=end, record=record)
+        delta = arm_change(result, "sham", "fma_ue", start, end) - uncut
+        rows.append(
+            f"| × {factor} | "
+            + " | ".join(f"{delta[m].mean():+.3f}" for m in masks.values())
+            + " |"
+        )
+    return rows
+
+
+def variant_row(label: str, cohort: ValidationCohort) -> str:
+    """One table row: V6 paired difference per band and mild patients that differ."""
+    data = contralesional_inhibition_experiment(cohort).inputs
+    diff = data["delta_fma_active"] - data["delta_fma_sham"]
+    masks = band_masks(data["fma0"])
+    mild = masks["mild"]
+    cells = [f"{diff[m].mean():+.3f}" for m in masks.values()]
+    return (
+        f"| {label} | {int(mild.sum())} | {np.count_nonzero(diff[mild])} | "
+        + " | ".join(cells)
+        + f" | {data['delta_fma_sham'][mild].mean():.2f} |"
+    )
+
+
+def study(variants: Mapping[str, Mapping[str, float]], n: int, seed: int) -> list[str]:
+    """Run the three probes; returns the Markdown lines."""
+    started = time.perf_counter()
+    cohort = ValidationCohort(n, seed, params=model_parameters(**variants.get("defaults", {})))
+    masks = band_masks(patient_values(cohort.assess(BASELINE_DAY), "fma_ue"))
+    lines = ["### Habitual command on the FMA-UE tasks (1 = healthy)", ""]
+    lines += command_rows(cohort, masks)
+    lines += ["", "### A lasting cut of transcallosal inhibition (sham arm)", ""]
+    lines += inhibition_cut_rows(cohort, masks)
+    cohort.release()
+    print(f"state probes: {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+    lines += [
+        "",
+        "### V6 paired difference (active − sham, FMA-UE day 14 → 90) under variants",
+        "",
+        "| variant | mild n | mild patients differing | mild | moderate | severe "
+        "| mild sham gain |",
+        "|" + "---|" * 7,
+    ]
+    for label, overrides in variants.items():
+        started = time.perf_counter()
+        cohort = ValidationCohort(n, seed, params=model_parameters(**overrides))
+        lines.append(variant_row(label, cohort))
+        cohort.release()
+        print(f"{label}: {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point; prints (and optionally writes) the Markdown tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=200, help="virtual patients (default 200)")
+    parser.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
+    parser.add_argument("--out", type=Path, help="also write the tables to this Markdown file")
+    args = parser.parse_args(argv)
+    try:
+        ValidationCohort.check_size(args.n, args.seed)
+    except UserInputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    text = "\n".join(study(VARIANTS, args.n, args.seed)) + "\n"
+    print(text)
+    if args.out is not None:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

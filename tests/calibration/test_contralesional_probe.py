@@ -1,0 +1,35 @@
+"""The V6 probe script: its variants, its inhibition cuts and its errors."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def probe(load_script):
+    return load_script("contralesional_probe")
+
+
+def test_variants_are_registry_parameters_inside_their_ranges_and_the_defaults_come_first(probe):
+    from strokesim.model.parameters import REGISTRY
+
+    assert next(iter(probe.VARIANTS.values())) == {}
+    for overrides in probe.VARIANTS.values():
+        for name, value in overrides.items():
+            assert REGISTRY[name].low <= value <= REGISTRY[name].high, name
+
+
+def test_inhibition_cuts_lower_the_inhibition_and_command_days_span_the_v6_course(probe):
+    from strokesim.validate.experiments_protocols import V6_DESIGN
+
+    assert all(0.0 < factor < 1.0 for factor in probe.IHI_CUTS)
+    assert probe.COMMAND_DAYS[0] == V6_DESIGN.start_day
+    assert probe.COMMAND_DAYS[-1] == V6_DESIGN.outcome_day
+    assert list(probe.COMMAND_DAYS) == sorted(set(probe.COMMAND_DAYS))
+
+
+def test_bad_cohort_size_exits_2_with_one_line_naming_the_field(probe, capsys):
+    assert probe.main(["--n", "3"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err
+    assert "--n" in err
