@@ -516,18 +516,18 @@ def external_trials(
     markdown: Annotated[
         Path | None,
         typer.Option(
-            help="Also write the table and each trial's emulation as Markdown.",
+            help="Also write the tables and each trial's and cohort's emulation as Markdown.",
             metavar="FILE",
             show_default=False,
         ),
     ] = None,
 ) -> None:
-    """Compare the model with published trials held out of calibration (VNS-REHAB, NICHE, …)."""
+    """Compare the model with published trials and cohorts held out of calibration."""
     with _user_errors():
         from strokesim.validate.external import external_command
 
         _check_seed(seed)
-        with _progress_bar("held-out trials", then="writing") as progress:
+        with _progress_bar("held-out trials and cohorts", then="writing") as progress:
             code = external_command(
                 n=n, seed=seed, markdown=markdown, echo=typer.echo, progress=progress
             )

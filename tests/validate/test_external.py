@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
 import xarray as xr
@@ -15,8 +13,10 @@ from strokesim.validate.external import (
     compare_with_published,
     external_markdown,
     per_patient_statistic,
+    run_external_cohort,
     run_external_trial,
 )
+from strokesim.validate.external_cohorts import EXTERNAL_COHORTS, WINTERS_2016
 from strokesim.validate.external_trials import (
     DOSE_TRIAL,
     EXTERNAL_TRIALS,
@@ -52,18 +52,17 @@ def test_statistics_per_patient():
 
 @given(estimate=st.floats(-10, 10), half=st.floats(0, 3))
 def test_verdict_against_an_interval(estimate, half):
-    verdict = compare_with_published(VNS_REHAB, estimate, (estimate - half, estimate + half))
+    ci = (estimate - half, estimate + half)
+    verdict = compare_with_published(VNS_REHAB.published, estimate, ci)
     low, high = VNS_REHAB.published.interval
     expected = "lower" if estimate < low else "higher" if estimate > high else "consistent"
     assert verdict == expected
 
 
 def test_verdict_against_a_published_sign_needs_the_ci_on_that_side():
-    assert compare_with_published(VECTORS, -1.0, (-1.5, -0.2)) == "consistent"
-    assert compare_with_published(VECTORS, -1.0, (-2.0, 0.1)) == "higher"
-    positive = dataclasses.replace(
-        VECTORS, published=PublishedEffect(None, None, "", direction="positive")
-    )
+    assert compare_with_published(VECTORS.published, -1.0, (-1.5, -0.2)) == "consistent"
+    assert compare_with_published(VECTORS.published, -1.0, (-2.0, 0.1)) == "higher"
+    positive = PublishedEffect(None, None, "", direction="positive")
     assert compare_with_published(positive, 1.0, (0.2, 1.5)) == "consistent"
     assert compare_with_published(positive, 1.0, (-0.1, 1.5)) == "lower"
 
@@ -111,6 +110,45 @@ def test_run_gives_the_constructed_paired_difference_among_included_patients():
     assert "+2.00" in page and "consistent" in page
 
 
+def test_winters_published_share_is_45_of_100_with_its_wilson_interval():
+    published = WINTERS_2016.published
+    assert published.value == pytest.approx(45.0)
+    assert published.interval == pytest.approx((35.6, 54.8), abs=0.05)
+
+
+class _AssessedCohort:
+    """Stands in for ValidationCohort: a finger-extension item and an ARAT per day."""
+
+    seed = 0
+
+    def __init__(self, finger_item: dict[int, np.ndarray], arat: dict[int, np.ndarray]):
+        self.finger_item, self.arat = finger_item, arat
+
+    def assess(self, day: int) -> xr.Dataset:
+        items = xr.DataArray(
+            self.finger_item[day][:, None],
+            dims=("patient", "fma_item"),
+            coords={"fma_item": ["finger_mass_extension"]},
+        )
+        return xr.Dataset({"fma_items": items, "arat": ("patient", self.arat[day])})
+
+
+def test_cohort_check_reads_the_share_of_the_group_that_reaches_the_outcome():
+    day, end = WINTERS_2016.group_day, WINTERS_2016.outcome_day
+    finger = {day: np.array([0, 0, 0, 0, 1, 2]), end: np.zeros(6)}
+    arat = {day: np.zeros(6), end: np.array([10.0, 9.0, 30.0, 0.0, 0.0, 57.0])}
+    result = run_external_cohort(_AssessedCohort(finger, arat), WINTERS_2016, n_boot=200)
+    assert result.n_group == 4  # patients without finger extension on the group day
+    assert result.estimate == pytest.approx(50.0)  # ARAT ≥ 10: the first and third
+    assert result.ci[0] <= 50.0 <= result.ci[1]
+    assert result.verdict == "consistent"
+    page = external_markdown([], n=6, seed=0, cohorts=[result])
+    assert "| Winters 2016 |" in page and "50.0" in page and "## Winters 2016" in page
+    finger[day] = np.ones(6)
+    with pytest.raises(ValueError, match="group"):
+        run_external_cohort(_AssessedCohort(finger, arat), WINTERS_2016)
+
+
 def test_run_refuses_a_cohort_without_included_patients():
     baseline = np.array([0.0, 1.0])
     changes = {"vns": np.zeros(2), "sham": np.zeros(2)}
@@ -126,8 +164,8 @@ def test_every_trial_runs_on_the_model_with_finite_estimates(tmp_path):
     path = tmp_path / "external.md"
     assert external_command(n=150, seed=0, markdown=path, echo=lines.append) == 0
     page = path.read_text(encoding="utf-8")
-    for trial in EXTERNAL_TRIALS:
-        row = next(line for line in page.splitlines() if line.startswith(f"| {trial.key} |"))
+    for key in [t.key for t in EXTERNAL_TRIALS] + [c.key for c in EXTERNAL_COHORTS]:
+        row = next(line for line in page.splitlines() if line.startswith(f"| {key} |"))
         model = row.split("|")[5]
         assert "nan" not in model, row
         assert row.rstrip(" |").split("|")[-1].strip() in {"consistent", "higher", "lower"}

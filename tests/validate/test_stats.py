@@ -18,6 +18,7 @@ from strokesim.validate.stats import (
     odds_ratio_from_groups,
     ols_slope,
     paired_mean_difference,
+    wilson_interval,
 )
 
 
@@ -134,3 +135,17 @@ def test_bootstrap_interval_is_ordered_and_within_the_data(values: list[float], 
     low, high = bootstrap_ci(values, seed=seed, n_boot=100)
     tolerance = 1e-9 * (1 + max(abs(v) for v in values))
     assert min(values) - tolerance <= low <= high <= max(values) + tolerance
+
+
+@given(n=st.integers(1, 5000), data=st.data())
+def test_wilson_interval_lies_in_0_1_and_contains_the_observed_share(n, data) -> None:
+    k = data.draw(st.integers(0, n))
+    low, high = wilson_interval(k, n)
+    assert 0.0 <= low <= k / n <= high <= 1.0
+
+
+def test_wilson_interval_refuses_impossible_counts() -> None:
+    with pytest.raises(ValueError, match="successes"):
+        wilson_interval(5, 4)
+    with pytest.raises(ValueError, match="successes"):
+        wilson_interval(0, 0)

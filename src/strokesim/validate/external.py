@@ -10,11 +10,15 @@ effect: *consistent* when the model's estimate lies inside the published 95%
 interval (or, where only the sign was published, when the model's 95% CI lies on
 that side of zero), otherwise *higher* or *lower*. These are checks, not targets:
 nothing is calibrated against them and their verdicts do not set an exit code.
+
+The held-out cohorts of :mod:`strokesim.validate.external_cohorts` are read from the
+same cohort's usual-care course: the share of a group defined by an early sign that
+reaches an outcome, with a bootstrap CI, against the published share.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,15 +29,18 @@ from strokesim.io import atomic_write_text, prepare_output
 from strokesim.simulate import Record
 from strokesim.validate.experiments_cohort import ValidationCohort
 from strokesim.validate.experiments_twins import arm_change, patient_values
-from strokesim.validate.external_trials import EXTERNAL_TRIALS, ExternalTrial
+from strokesim.validate.external_cohorts import EXTERNAL_COHORTS, ExternalCohort
+from strokesim.validate.external_trials import EXTERNAL_TRIALS, ExternalTrial, PublishedEffect
 from strokesim.validate.stats import bootstrap_ci
 
 __all__ = [
+    "CohortResult",
     "ExternalResult",
     "compare_with_published",
     "external_command",
     "external_markdown",
     "per_patient_statistic",
+    "run_external_cohort",
     "run_external_trial",
     "run_external_trials",
 ]
@@ -67,6 +74,29 @@ class ExternalResult:
     verdict: str
 
 
+@dataclass(frozen=True)
+class CohortResult:
+    """The model's share of a held-out cohort's group reaching its outcome.
+
+    Attributes
+    ----------
+    check
+        The cohort finding.
+    n_group
+        Virtual patients in the group.
+    estimate, ci
+        Percentage of the group reaching the outcome, and its 95% bootstrap CI.
+    verdict
+        ``consistent``, ``higher`` or ``lower`` than the published share.
+    """
+
+    check: ExternalCohort
+    n_group: int
+    estimate: float
+    ci: tuple[float, float]
+    verdict: str
+
+
 def per_patient_statistic(trial: ExternalTrial, change: NDArray[np.float64]) -> NDArray[np.float64]:
     """The trial's statistic for each patient from the outcome's change (points).
 
@@ -87,20 +117,21 @@ def per_patient_statistic(trial: ExternalTrial, change: NDArray[np.float64]) -> 
     return change / trial.therapy_weeks
 
 
-def compare_with_published(trial: ExternalTrial, estimate: float, ci: tuple[float, float]) -> str:
+def compare_with_published(
+    published: PublishedEffect, estimate: float, ci: tuple[float, float]
+) -> str:
     """``consistent``, ``higher`` or ``lower`` than the published effect.
 
     Examples
     --------
     >>> from strokesim.validate.external_trials import VNS_REHAB, VECTORS
-    >>> compare_with_published(VNS_REHAB, 1.2, (0.9, 1.5))
+    >>> compare_with_published(VNS_REHAB.published, 1.2, (0.9, 1.5))
     'consistent'
-    >>> compare_with_published(VNS_REHAB, 0.5, (0.2, 0.8))
+    >>> compare_with_published(VNS_REHAB.published, 0.5, (0.2, 0.8))
     'lower'
-    >>> compare_with_published(VECTORS, 0.4, (0.1, 0.7))
+    >>> compare_with_published(VECTORS.published, 0.4, (0.1, 0.7))
     'higher'
     """
-    published = trial.published
     if published.interval is not None:
         low, high = published.interval
         if estimate < low:
@@ -145,7 +176,7 @@ def run_external_trial(
         arm_means={name: float(values.mean()) for name, values in statistic.items()},
         estimate=estimate,
         ci=(ci.low, ci.high),
-        verdict=compare_with_published(trial, estimate, ci),
+        verdict=compare_with_published(trial.published, estimate, ci),
     )
 
 
@@ -167,18 +198,48 @@ def run_external_trials(
     return [results[trial.key] for trial in chosen]
 
 
-def _published_text(trial: ExternalTrial) -> str:
-    published = trial.published
+def run_external_cohort(
+    cohort: ValidationCohort, check: ExternalCohort, *, n_boot: int = 1000
+) -> CohortResult:
+    """Read one held-out cohort finding from the cohort's usual-care course.
+
+    Raises
+    ------
+    ValueError
+        If no virtual patient is in the group.
+    """
+    group = check.group(cohort.assess(check.group_day))
+    if not group.any():
+        raise ValueError(f"{check.key}: no virtual patient is in the group")
+    reached = np.where(check.outcome(cohort.assess(check.outcome_day))[group], 100.0, 0.0)
+    estimate = float(reached.mean())
+    ci = bootstrap_ci(reached, n_boot=n_boot, seed=cohort.seed)
+    return CohortResult(
+        check=check,
+        n_group=int(group.sum()),
+        estimate=estimate,
+        ci=(ci.low, ci.high),
+        verdict=compare_with_published(check.published, estimate, ci),
+    )
+
+
+def _published_text(published: PublishedEffect) -> str:
     if published.interval is None:
         return f"{published.direction} (sign only)"
     low, high = published.interval
     return f"{published.value:+.2f} [{low:+.2f}, {high:+.2f}]"
 
 
-def external_markdown(results: list[ExternalResult], *, n: int, seed: int) -> str:
-    """A Markdown page: one row per trial, then each trial's finding and emulation."""
+def external_markdown(
+    results: list[ExternalResult],
+    *,
+    n: int,
+    seed: int,
+    cohorts: Sequence[CohortResult] = (),
+) -> str:
+    """A Markdown page: one row per trial and per cohort, then each one's finding and emulation."""
     lines = [
-        "# Held-out published trials",
+        "# Held-out published trials and cohorts",
         "",
         f"Model (default parameters) against published trials that were not used in "
         f"calibration. Virtual cohort n = {n}, seed {seed}; each trial's inclusion criteria "
@@ -192,13 +253,31 @@ def external_markdown(results: list[ExternalResult], *, n: int, seed: int) -> st
     for result in results:
         trial = result.trial
         low, high = result.ci
-        published = _published_text(trial)
+        published = _published_text(trial.published)
         lines.append(
             f"| {trial.key} | {trial.contrast[0]} − {trial.contrast[1]} | "
             f"{_UNITS[trial.statistic]} | {published} | "
             f"{result.estimate:+.2f} [{low:+.2f}, {high:+.2f}] | {result.n_included} | "
             f"{result.verdict} |"
         )
+    if cohorts:
+        lines += [
+            "",
+            "Cohorts: the percentage of a group, defined by an early sign, that reaches an "
+            "outcome under usual care (model: 95% bootstrap interval; published: 95% Wilson "
+            "interval from the reported counts).",
+            "",
+            "| cohort | group | outcome | published | model | n | verdict |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for found in cohorts:
+            check, (low, high) = found.check, found.ci
+            lines.append(
+                f"| {check.key} | {check.group_text} | {check.outcome_text} | "
+                f"{_published_text(check.published)} | "
+                f"{found.estimate:.1f} [{low:.1f}, {high:.1f}] | {found.n_group} | "
+                f"{found.verdict} |"
+            )
     for result in results:
         trial = result.trial
         arms = ", ".join(f"{name} {value:.2f}" for name, value in result.arm_means.items())
@@ -208,10 +287,22 @@ def external_markdown(results: list[ExternalResult], *, n: int, seed: int) -> st
             "",
             f"- **Finding.** {trial.finding}",
             f"- **Source.** {trial.source}.",
-            f"- **Published contrast.** {_published_text(trial)}; {trial.published.note}.",
+            f"- **Published contrast.** {_published_text(trial.published)}; "
+            f"{trial.published.note}.",
             f"- **Emulation.** {trial.emulation}",
             f"- **Model, per arm** ({_UNITS[trial.statistic]}, mean over {result.n_included} "
             f"included patients). {arms}.",
+        ]
+    for found in cohorts:
+        check = found.check
+        lines += [
+            "",
+            f"## {check.key}",
+            "",
+            f"- **Finding.** {check.finding}",
+            f"- **Source.** {check.source}.",
+            f"- **Published share.** {_published_text(check.published)} %; {check.published.note}.",
+            f"- **Emulation.** {check.emulation}",
         ]
     return "\n".join(lines) + "\n"
 
@@ -241,16 +332,21 @@ def external_command(
     if markdown is not None:
         prepare_output(markdown, "--markdown")
     cohort = ValidationCohort(n=n, seed=seed)
-    total = len(EXTERNAL_TRIALS)
-    done = []
+    total = len(EXTERNAL_COHORTS) + len(EXTERNAL_TRIALS)
+    done: list[CohortResult | ExternalResult] = []
 
-    def step(result: ExternalResult) -> None:
+    def step(result: CohortResult | ExternalResult) -> None:
         done.append(result)
         if progress is not None:
             progress(len(done), total)
 
+    cohort.plan(check.group_day for check in EXTERNAL_COHORTS)
+    cohorts = []
+    for check in EXTERNAL_COHORTS:
+        cohorts.append(run_external_cohort(cohort, check, n_boot=n_boot))
+        step(cohorts[-1])
     results = run_external_trials(cohort, n_boot=n_boot, progress=step)
-    page = external_markdown(results, n=n, seed=seed)
+    page = external_markdown(results, n=n, seed=seed, cohorts=cohorts)
     echo(page.split("\n## ", 1)[0].rstrip())
     if markdown is not None:
         atomic_write_text(markdown, page, field="--markdown")

@@ -35,6 +35,7 @@ __all__ = [
     "odds_ratio_from_groups",
     "ols_slope",
     "paired_mean_difference",
+    "wilson_interval",
 ]
 
 # Resampled index matrices are built in chunks of at most this many elements.
@@ -353,6 +354,33 @@ def odds_ratio(a: float, b: float, c: float, d: float, *, alpha: float = 0.05) -
         ((ca, cb), (cc, cd)),
         corrected,
     )
+
+
+def wilson_interval(successes: int, n: int, *, alpha: float = 0.05) -> Interval:
+    """Wilson score interval of a proportion (Wilson 1927 J Am Stat Assoc 22:209).
+
+    Used for published proportions whose counts are reported (k of n), where the
+    paper gave no interval of its own.
+
+    Raises
+    ------
+    ValueError
+        If ``n`` < 1 or ``successes`` is not in 0 … ``n``.
+
+    Examples
+    --------
+    >>> [round(x, 3) for x in wilson_interval(45, 100)]
+    [0.356, 0.548]
+    """
+    _check_alpha(alpha)
+    if n < 1 or not 0 <= successes <= n:
+        raise ValueError(f"wilson_interval: need 0 ≤ successes ≤ n and n ≥ 1, got {successes}/{n}")
+    z = float(scipy_stats.norm.ppf(1 - alpha / 2))
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    # exact arithmetic gives low ≤ p ≤ high within [0, 1]; clip the rounding at 0 and n
+    return Interval(float(min(max(centre - half, 0.0), p)), float(max(min(centre + half, 1.0), p)))
 
 
 def odds_ratio_from_groups(
