@@ -223,10 +223,13 @@ def run_external_cohort(
     )
 
 
-def _published_text(published: PublishedEffect) -> str:
+def _published_text(published: PublishedEffect, *, share: bool = False) -> str:
+    """A published effect as text: signed for a difference, one decimal for a share (%)."""
     if published.interval is None:
         return f"{published.direction} (sign only)"
     low, high = published.interval
+    if share:
+        return f"{published.value:.1f} [{low:.1f}, {high:.1f}]"
     return f"{published.value:+.2f} [{low:+.2f}, {high:+.2f}]"
 
 
@@ -274,7 +277,7 @@ def external_markdown(
             check, (low, high) = found.check, found.ci
             lines.append(
                 f"| {check.key} | {check.group_text} | {check.outcome_text} | "
-                f"{_published_text(check.published)} | "
+                f"{_published_text(check.published, share=True)} | "
                 f"{found.estimate:.1f} [{low:.1f}, {high:.1f}] | {found.n_group} | "
                 f"{found.verdict} |"
             )
@@ -301,7 +304,8 @@ def external_markdown(
             "",
             f"- **Finding.** {check.finding}",
             f"- **Source.** {check.source}.",
-            f"- **Published share.** {_published_text(check.published)} %; {check.published.note}.",
+            f"- **Published share.** {_published_text(check.published, share=True)} %; "
+            f"{check.published.note}.",
             f"- **Emulation.** {check.emulation}",
         ]
     return "\n".join(lines) + "\n"
