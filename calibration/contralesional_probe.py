@@ -28,20 +28,18 @@ minutes on 2 CPU cores.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import sys
 import time
 from collections.abc import Mapping
-from pathlib import Path
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+from study_cli import study_main  # calibration/ is on the path of its scripts
 
 import strokesim  # noqa: F401  (sets the XLA device count before JAX loads)
 from strokesim.branching import Snapshot, advance, run_arms
-from strokesim.errors import UserInputError
 from strokesim.model.dynamics import limb_drive_scales
 from strokesim.model.network import cortical_responses, limb_drive
 from strokesim.model.parameters import REGISTRY, model_parameters
@@ -204,22 +202,12 @@ def study(variants: Mapping[str, Mapping[str, float]], n: int, seed: int) -> lis
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; prints (and optionally writes) the Markdown tables."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=200, help="virtual patients (default 200)")
-    parser.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
-    parser.add_argument("--out", type=Path, help="also write the tables to this Markdown file")
-    args = parser.parse_args(argv)
-    try:
-        ValidationCohort.check_size(args.n, args.seed)
-    except UserInputError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    text = "\n".join(study(VARIANTS, args.n, args.seed)) + "\n"
-    print(text)
-    if args.out is not None:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text)
-    return 0
+    return study_main(
+        argv,
+        description=__doc__.splitlines()[0],
+        default_n=200,
+        run=lambda n, seed: study(VARIANTS, n, seed),
+    )
 
 
 if __name__ == "__main__":

@@ -28,16 +28,14 @@ on 2 CPU cores, the whole table about an hour.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from collections.abc import Mapping
-from pathlib import Path
 
 import numpy as np
+from study_cli import study_main  # calibration/ is on the path of its scripts
 
 import strokesim  # noqa: F401  (sets the XLA device count before JAX loads)
-from strokesim.errors import UserInputError
 from strokesim.model.parameters import REGISTRY, model_parameters
 from strokesim.simulate import Record
 from strokesim.therapy import Protocol, named_protocol
@@ -138,23 +136,12 @@ def study(variants: Mapping[str, Mapping[str, float]], n: int, seed: int) -> lis
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; prints (and optionally writes) the Markdown table."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=150, help="virtual patients (default 150)")
-    parser.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
-    parser.add_argument("--out", type=Path, help="also write the table to this Markdown file")
-    args = parser.parse_args(argv)
-    try:
-        ValidationCohort.check_size(args.n, args.seed)
-    except UserInputError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    rows = study(VARIANTS, args.n, args.seed)
-    table = "\n".join(rows) + "\n"
-    print(table)
-    if args.out is not None:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(table)
-    return 0
+    return study_main(
+        argv,
+        description=__doc__.splitlines()[0],
+        default_n=150,
+        run=lambda n, seed: study(VARIANTS, n, seed),
+    )
 
 
 if __name__ == "__main__":
