@@ -106,8 +106,8 @@ WINTERS_2016: Final = ExternalCohort(
         note="45 of 100 patients; 95% Wilson interval from these counts",
     ),
     emulation=(
-        "Default virtual cohort under usual care. The group is read on day 8 (the cohort's "
-        "mean day; the paper's 8 ± 4). The patients of EXPLICIT-stroke's poor-prognosis "
+        "Default virtual cohort under usual care. The group is read on day 8, the "
+        "paper's mean (8 ± 4 days). The patients of EXPLICIT-stroke's poor-prognosis "
         "trial received 3 weeks of EMG-triggered neuromuscular stimulation or usual care, "
         "which did not differ (Kwakkel et al. 2016 Neurorehabil Neural Repair 30:804); both "
         "are read as usual care. The "
