@@ -20,7 +20,8 @@ and bands, the three things such a benefit needs:
    sham arm: how much the FMA-UE moves when inhibition is removed outright.
 3. **Parameters.** The V6 paired difference per band under parameter variants that
    could plausibly open a mild benefit (recruitment, effort reserve, rater, gating,
-   carry-over), with the number of mild patients whose outcome differs at all.
+   carry-over, use-dependent learning of the disinhibited units), with the number
+   of mild patients whose outcome differs at all.
 
 Nothing here changes the registry. At ``--n 200`` the script takes about ten
 minutes on 2 CPU cores.
@@ -69,6 +70,7 @@ VARIANTS: dict[str, dict[str, float]] = {
         "inhibition_plasticity_gating": REGISTRY["inhibition_plasticity_gating"].high
     },
     "carry-over at its maximum": {"stimulation_carryover": REGISTRY["stimulation_carryover"].high},
+    "use-dependent learning at its maximum": {"hebbian_rate": REGISTRY["hebbian_rate"].high},
 }
 
 #: Lasting cuts of the inhibition onto ipsilesional M1 on the branch day.
