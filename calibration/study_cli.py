@@ -3,7 +3,8 @@
 A study is a function ``run(n, seed) -> lines`` that simulates ``n`` virtual patients
 of the default cohort and returns Markdown lines; this module parses ``--n``,
 ``--seed`` and ``--out``, refuses a bad cohort size or seed with one line on stderr
-and exit code 2 before anything runs, prints the Markdown and optionally writes it.
+and exit code 2 before anything runs (an unwritable ``--out`` too), prints the
+Markdown and optionally writes it whole (atomically).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from strokesim.errors import UserInputError
+from strokesim.io import atomic_write_text, prepare_output
 from strokesim.validate.experiments_cohort import ValidationCohort
 
 __all__ = ["study_main"]
@@ -36,12 +38,13 @@ def study_main(
     args = parser.parse_args(argv)
     try:
         ValidationCohort.check_size(args.n, args.seed)
+        if args.out is not None:
+            prepare_output(args.out, "--out")
     except UserInputError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     text = "\n".join(run(args.n, args.seed)) + "\n"
     print(text)
     if args.out is not None:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text)
+        atomic_write_text(args.out, text, field="--out")
     return 0

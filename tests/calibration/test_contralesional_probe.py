@@ -33,3 +33,12 @@ def test_bad_cohort_size_exits_2_with_one_line_naming_the_field(probe, capsys):
     err = capsys.readouterr().err.strip()
     assert "\n" not in err
     assert "--n" in err
+
+
+def test_unwritable_out_exits_2_before_anything_runs(probe, capsys, tmp_path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("")
+    assert probe.main(["--n", "8", "--out", str(blocker / "probe.md")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err
+    assert "--out" in err

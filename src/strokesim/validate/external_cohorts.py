@@ -68,6 +68,11 @@ def _percent_of(successes: int, n: int) -> tuple[float, tuple[float, float]]:
     return 100.0 * successes / n, (100.0 * low, 100.0 * high)
 
 
+#: ARAT at or above which a patient has "some dexterity" (can pick up a small
+#: object; Kwakkel et al. 2003 Stroke 34:2181; Nijland et al. 2010 Stroke 41:745).
+_SOME_DEXTERITY_ARAT: Final[int] = 10
+
+
 def _no_finger_extension(assessment: xr.Dataset) -> NDArray[np.bool_]:
     item = assessment["fma_items"].sel(fma_item="finger_mass_extension")
     return item.transpose("patient").to_numpy() == 0
@@ -76,10 +81,6 @@ def _no_finger_extension(assessment: xr.Dataset) -> NDArray[np.bool_]:
 def _some_dexterity(assessment: xr.Dataset) -> NDArray[np.bool_]:
     return assessment["arat"].transpose("patient").to_numpy() >= _SOME_DEXTERITY_ARAT
 
-
-#: ARAT at or above which a patient has "some dexterity" (can pick up a small
-#: object; Kwakkel et al. 2003 Stroke 34:2181; Nijland et al. 2010 Stroke 41:745).
-_SOME_DEXTERITY_ARAT: Final[int] = 10
 
 _WINTERS_VALUE, _WINTERS_INTERVAL = _percent_of(45, 100)
 
