@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 import xarray as xr
@@ -19,6 +21,8 @@ from strokesim.validate.external import (
 from strokesim.validate.external_cohorts import EXTERNAL_COHORTS, WINTERS_2016
 from strokesim.validate.external_trials import (
     DOSE_TRIAL,
+    EXPLICIT_WEEK_5,
+    EXPLICIT_WEEK_12,
     EXTERNAL_TRIALS,
     NICHE,
     VECTORS,
@@ -147,6 +151,35 @@ def test_cohort_check_reads_the_share_of_the_group_that_reaches_the_outcome():
     finger[day] = np.ones(6)
     with pytest.raises(ValueError, match="group"):
         run_external_cohort(_AssessedCohort(finger, arat), WINTERS_2016)
+
+
+def test_a_trial_can_include_by_an_fma_item_and_names_a_bad_measure():
+    class _ItemCohort(_ConstructedCohort):
+        def assess(self, day: int) -> xr.Dataset:
+            data = super().assess(day)
+            items = xr.DataArray(
+                np.array([0, 1, 2, 0])[:, None],
+                dims=("patient", "fma_item"),
+                coords={"fma_item": ["finger_mass_extension"]},
+            )
+            return data.assign(fma_items=items)
+
+    changes = {
+        "mcimt": np.array([50.0, 4.0, 2.0, 50.0]),
+        "usual_care": np.array([0.0, 1.0, 1.0, 0.0]),
+    }
+    result = run_external_trial(_ItemCohort(np.zeros(4), changes), EXPLICIT_WEEK_5, n_boot=200)
+    assert result.n_included == 2  # finger extension (item ≥ 1) on the start day
+    assert result.estimate == pytest.approx(2.0)
+    with pytest.raises(ValueError, match="inclusion_measure"):
+        dataclasses.replace(EXPLICIT_WEEK_5, inclusion_measure="finger_extension_degrees")
+
+
+def test_explicit_interval_is_the_widest_that_excludes_zero_around_the_published_value():
+    for trial, value in ((EXPLICIT_WEEK_5, 6.0), (EXPLICIT_WEEK_12, 7.0)):
+        assert trial.published.value == value
+        assert trial.published.interval == (0.0, 2.0 * value)
+    assert EXPLICIT_WEEK_12.start_day == EXPLICIT_WEEK_5.start_day < 14  # "within 14 days"
 
 
 def test_run_refuses_a_cohort_without_included_patients():

@@ -43,6 +43,7 @@ __all__ = [
     "chronic_intensive_included",
     "contralesional_inhibition_experiment",
     "learned_non_use_experiment",
+    "measure_values",
     "patient_values",
     "task_specificity_experiment",
     "training_timing_experiment",
@@ -283,6 +284,14 @@ def patient_values(dataset: xr.Dataset, name: str) -> NDArray[np.float64]:
     variable = dataset[name]
     order = ["patient", *(dim for dim in variable.dims if dim != "patient")]
     return variable.transpose(*order).to_numpy().astype(np.float64)
+
+
+def measure_values(assessment: xr.Dataset, measure: str) -> NDArray[np.float64]:
+    """Per patient: a total score, or one FMA-UE item's score (0–2) when ``measure`` names one."""
+    if measure in assessment.data_vars:
+        return patient_values(assessment, measure)
+    item = assessment["fma_items"].sel(fma_item=measure)
+    return patient_values(item.to_dataset(name=measure), measure)
 
 
 def arm_change(

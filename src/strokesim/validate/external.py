@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 from strokesim.io import atomic_write_text, prepare_output
 from strokesim.simulate import Record
 from strokesim.validate.experiments_cohort import ValidationCohort
-from strokesim.validate.experiments_twins import arm_change, patient_values
+from strokesim.validate.experiments_twins import arm_change, measure_values
 from strokesim.validate.external_cohorts import EXTERNAL_COHORTS, ExternalCohort
 from strokesim.validate.external_trials import EXTERNAL_TRIALS, ExternalTrial, PublishedEffect
 from strokesim.validate.stats import bootstrap_ci
@@ -153,7 +153,7 @@ def run_external_trial(
         If no virtual patient meets the inclusion criteria.
     """
     start, end = trial.start_day, trial.outcome_day
-    baseline = patient_values(cohort.assess(start), trial.inclusion_measure)
+    baseline = measure_values(cohort.assess(start), trial.inclusion_measure)
     low, high = trial.inclusion
     included = (baseline >= low) & (baseline <= high)
     if not included.any():

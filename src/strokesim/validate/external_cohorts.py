@@ -19,6 +19,7 @@ import numpy as np
 import xarray as xr
 from numpy.typing import NDArray
 
+from strokesim.validate.experiments_twins import measure_values
 from strokesim.validate.external_trials import PublishedEffect
 from strokesim.validate.stats import wilson_interval
 
@@ -74,8 +75,7 @@ _SOME_DEXTERITY_ARAT: Final[int] = 10
 
 
 def _no_finger_extension(assessment: xr.Dataset) -> NDArray[np.bool_]:
-    item = assessment["fma_items"].sel(fma_item="finger_mass_extension")
-    return item.transpose("patient").to_numpy() == 0
+    return measure_values(assessment, "finger_mass_extension") == 0
 
 
 def _some_dexterity(assessment: xr.Dataset) -> NDArray[np.bool_]:

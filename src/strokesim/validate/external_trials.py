@@ -7,7 +7,7 @@ and the 95% interval as published or, where only group values were published,
 derived from them), how the model emulates the trial, and the emulation's
 assumptions where the publication leaves a choice open.
 
-The four trials:
+The trials:
 
 - **VNS-REHAB** (Dawson et al. 2021 Lancet 397:1545): paired vagus nerve
   stimulation vs sham in chronic moderate–severe paresis; FMA-UE change.
@@ -17,14 +17,19 @@ The four trials:
   repetitions of task-specific training over 8 weeks in chronic stroke; ARAT slope.
 - **VECTORS** (Dromerick et al. 2009 Neurology 73:195): high-intensity vs
   dose-matched constraint-induced therapy in the first weeks; ARAT at day 90.
+- **EXPLICIT-stroke** (Kwakkel et al. 2016 Neurorehabil Neural Repair 30:804):
+  3 weeks of early modified constraint-induced therapy vs usual care in patients
+  with voluntary finger extension; ARAT at weeks 5 and 12.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from strokesim.model.anatomy import FMA_ITEMS
 from strokesim.therapy import (
     BrainStimulation,
     ConstraintInducedTherapy,
@@ -34,7 +39,10 @@ from strokesim.therapy import (
     on_usual_care,
 )
 
-__all__ = ["EXTERNAL_TRIALS", "ExternalTrial", "PublishedEffect"]
+__all__ = ["EXTERNAL_TRIALS", "TOTAL_SCORES", "ExternalTrial", "PublishedEffect"]
+
+#: Total scores an inclusion criterion can read; any FMA-UE item name (0–2) can be read too.
+TOTAL_SCORES: Final[tuple[str, ...]] = ("fma_ue", "arat")
 
 #: Statistic computed per patient before the between-arm difference is taken.
 Statistic = Literal["change", "responder", "weekly_slope"]
@@ -83,8 +91,9 @@ class ExternalTrial:
         Day (since onset) on which the twins branch from usual care and the
         experimental therapy starts.
     inclusion_measure, inclusion
-        Patients are included when this assessment (``fma_ue`` or ``arat``) on
-        ``start_day`` lies in the closed range.
+        Patients are included when this assessment on ``start_day`` lies in the
+        closed range: a total (``fma_ue``, ``arat``) or one FMA-UE item by name
+        (scored 0–2, e.g. ``finger_mass_extension``).
     build_arms
         The arms, ``{name: protocol}``; each keeps the usual-care background.
     contrast
@@ -108,7 +117,7 @@ class ExternalTrial:
     finding: str
     source: str
     start_day: int
-    inclusion_measure: Literal["fma_ue", "arat"]
+    inclusion_measure: str
     inclusion: tuple[float, float]
     build_arms: Callable[[], dict[str, Protocol]]
     contrast: tuple[str, str]
@@ -119,6 +128,13 @@ class ExternalTrial:
     emulation: str
     responder_points: float = 0.0
     therapy_weeks: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.inclusion_measure not in TOTAL_SCORES + FMA_ITEMS:
+            raise ValueError(
+                f"{self.key}: inclusion_measure must be one of {TOTAL_SCORES} or an FMA-UE item, "
+                f"got {self.inclusion_measure!r}"
+            )
 
 
 # --- NICHE ---------------------------------------------------------------------------
@@ -372,5 +388,100 @@ VECTORS: Final[ExternalTrial] = ExternalTrial(
     ),
 )
 
+
+# --- EXPLICIT-stroke -------------------------------------------------------------------
+#: The trial stratified patients by finger extension at the end of the first week
+#: (Kwakkel et al. 2008 BMC Neurol 8:49) and started therapy within 14 days; day 8 is
+#: the programme's mean assessment day (8 ± 4 days, Winters et al. 2016).
+_EXPLICIT_START: Final[int] = 8
+_EXPLICIT_DAYS: Final[int] = 21
+#: Hours a day the mitt was worn ("at least 3 hours per day"; Nijland et al. 2013).
+_EXPLICIT_MITT_HOURS: Final[float] = 3.0
+_EXPLICIT_SOURCE: Final[str] = (
+    "Kwakkel et al. 2016 Neurorehabil Neural Repair 30:804 (EXPLICIT-stroke, favourable-"
+    "prognosis trial, n = 58); protocol: Nijland et al. 2013 Physiother Res Int 18:1"
+)
+
+
+def _explicit_arms() -> dict[str, Protocol]:
+    mcimt = on_usual_care(
+        "explicit_mcimt",
+        "Modified CIMT: 1 h of task training per working day and a mitt for 3 h a day, "
+        "for 3 weeks from day 8 (EXPLICIT-stroke).",
+        ConstraintInducedTherapy(
+            start_day=_EXPLICIT_START,
+            duration_days=_EXPLICIT_DAYS,
+            sessions_per_week=5,
+            mitt_fraction_of_waking_hours=_EXPLICIT_MITT_HOURS / _WAKING_HOURS,
+            mitt_days_per_week=5,
+            shaping_trials_per_session=_SHAPING_PER_HOUR,
+            minutes_per_session=60,
+        ),
+    )
+    return {"mcimt": mcimt, "usual_care": named_protocol("usual_care")}
+
+
+def _explicit_emulation(week: int) -> str:
+    return (
+        "Usual care to day 8; included: voluntary finger extension on day 8 (FMA-UE finger "
+        "mass extension item ≥ 1, this model's reading of the trial's > 10° of active "
+        "extension at the end of the first week). Twins: usual care alone, or usual care plus "
+        "modified CIMT for 3 weeks from day 8 (1 h of task training on 5 days a week at the "
+        "shaping rate of the shipped `cimt_2_weeks`, 50 trials an hour, and a mitt for 3 of "
+        "16 waking hours on those days). The trial started therapy within 14 days; day 8 "
+        "(the programme's mean assessment day) is an assumption, as is that mCIMT came on "
+        "top of usual care rather than replacing part of it. The default population is not "
+        "restricted further: the trial's other criteria are not in its abstract. Outcome: "
+        "ARAT change from day 8 to "
+        f"week {week} (day {7 * week}), paired twins. The trial found no difference at week "
+        "26 and none on the FMA-UE; those are not emulated as checks (no interval published)."
+    )
+
+
+def _explicit_effect(value: float) -> PublishedEffect:
+    return PublishedEffect(
+        value=value,
+        interval=(0.0, 2.0 * value),
+        note=(
+            f"{value:g} points in favour of mCIMT, P < .05, no interval in the abstract; the "
+            "interval given is the widest symmetric 95% interval around it that excludes zero"
+        ),
+    )
+
+
+EXPLICIT_WEEK_5: Final[ExternalTrial] = ExternalTrial(
+    key="EXPLICIT week 5",
+    finding=(
+        "Early modified CIMT raised ARAT by 6 points more than usual care at week 5 in "
+        "patients with voluntary finger extension (7 at weeks 8 and 12; none at week 26)."
+    ),
+    source=_EXPLICIT_SOURCE,
+    start_day=_EXPLICIT_START,
+    inclusion_measure="finger_mass_extension",
+    inclusion=(1, 2),
+    build_arms=_explicit_arms,
+    contrast=("mcimt", "usual_care"),
+    outcome_measure="arat",
+    outcome_day=35,
+    statistic="change",
+    published=_explicit_effect(6.0),
+    emulation=_explicit_emulation(5),
+)
+
+EXPLICIT_WEEK_12: Final[ExternalTrial] = dataclasses.replace(
+    EXPLICIT_WEEK_5,
+    key="EXPLICIT week 12",
+    outcome_day=84,
+    published=_explicit_effect(7.0),
+    emulation=_explicit_emulation(12),
+)
+
 #: The held-out trials, in the order of the report.
-EXTERNAL_TRIALS: Final[tuple[ExternalTrial, ...]] = (VNS_REHAB, NICHE, DOSE_TRIAL, VECTORS)
+EXTERNAL_TRIALS: Final[tuple[ExternalTrial, ...]] = (
+    VNS_REHAB,
+    NICHE,
+    DOSE_TRIAL,
+    VECTORS,
+    EXPLICIT_WEEK_5,
+    EXPLICIT_WEEK_12,
+)
