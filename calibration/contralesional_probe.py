@@ -15,9 +15,13 @@ and bands, the three things such a benefit needs:
    with no transcallosal inhibition at all. A difference between arms on day 90 is
    the lasting state change the stimulation left; the gap to the no-inhibition
    value is the most that releasing ipsilesional M1 could give.
-2. **Sensitivity.** A lasting cut of the inhibition onto ipsilesional M1 on day 14
-   (the ``ihi`` state × 0.7 and × 0.4, far beyond any stimulation protocol), then the
-   sham arm: how much the FMA-UE moves when inhibition is removed outright.
+2. **Sensitivity.** Changes made on day 14, then the sham arm: a cut of the
+   inhibition onto ipsilesional M1 (the ``ihi`` state × 0.7 and × 0.4, far beyond any
+   stimulation protocol; the state then relaxes at its own rate), also without an
+   effort reserve; and lasting cuts of the reticulospinal up-regulation and of the
+   spasticity gain (the registry parameters × 0.7 from day 14 on): how much the
+   FMA-UE moves when inhibition, or the routes and reflexes a contralesional
+   mechanism could act on, are changed outright.
 3. **Parameters.** The V6 paired difference per band under parameter variants that
    could plausibly open a mild benefit (recruitment, effort reserve, rater, gating,
    carry-over, use-dependent learning of the disinhibited units), with the number
@@ -73,8 +77,42 @@ VARIANTS: dict[str, dict[str, float]] = {
     "use-dependent learning at its maximum": {"hebbian_rate": REGISTRY["hebbian_rate"].high},
 }
 
-#: Lasting cuts of the inhibition onto ipsilesional M1 on the branch day.
-IHI_CUTS = (0.7, 0.4)
+
+@dataclasses.dataclass(frozen=True)
+class Day14Change:
+    """A change made on the branch day, compared with the sham arm without it.
+
+    Attributes
+    ----------
+    label
+        Row label.
+    inhibition
+        Factor on the inhibition onto ipsilesional M1, applied once (the state then
+        relaxes at its own rate).
+    scale
+        Factors on registry parameters from the branch day on.
+    setting
+        Parameter values from the branch day on in *both* runs (the change and its
+        reference), so that the row isolates the inhibition or scale change.
+    """
+
+    label: str
+    inhibition: float = 1.0
+    scale: Mapping[str, float] = dataclasses.field(default_factory=dict)
+    setting: Mapping[str, float] = dataclasses.field(default_factory=dict)
+
+
+DAY_14_CHANGES: tuple[Day14Change, ...] = (
+    Day14Change("inhibition onto ipsilesional M1 × 0.7", inhibition=0.7),
+    Day14Change("inhibition onto ipsilesional M1 × 0.4", inhibition=0.4),
+    Day14Change(
+        "inhibition × 0.4 without an effort reserve (`max_command_gain` 1.0 in both runs)",
+        inhibition=0.4,
+        setting={"max_command_gain": REGISTRY["max_command_gain"].low},
+    ),
+    Day14Change("`reticulospinal_upregulation` × 0.7", scale={"reticulospinal_upregulation": 0.7}),
+    Day14Change("`spasticity_gain` × 0.7", scale={"spasticity_gain": 0.7}),
+)
 #: Days on which the habitual command is measured.
 COMMAND_DAYS = (V6_DESIGN.start_day, V6_DESIGN.start_day + 14, V6_DESIGN.outcome_day)
 
@@ -134,29 +172,33 @@ def command_rows(cohort: ValidationCohort, masks: Mapping[str, np.ndarray]) -> l
     return rows
 
 
-def inhibition_cut_rows(cohort: ValidationCohort, masks: Mapping[str, np.ndarray]) -> list[str]:
-    """Table rows: day-90 FMA-UE change against the uncut sham arm after a lasting cut."""
+def day_14_change_rows(cohort: ValidationCohort, masks: Mapping[str, np.ndarray]) -> list[str]:
+    """Table rows: day-90 FMA-UE change against the unchanged sham arm (:data:`DAY_14_CHANGES`)."""
     start, end = V6_DESIGN.start_day, V6_DESIGN.outcome_day
     snap = cohort.snapshot(start)
     sham = {"sham": stimulation_protocols(V6_DESIGN)["sham"]}
     record = Record((start, end))
-    uncut = arm_change(run_arms(snap, sham, days=end, record=record), "sham", "fma_ue", start, end)
+
+    def course(inhibition: float, params: dict[str, float]) -> np.ndarray:
+        states = snap.states._replace(ihi=snap.states.ihi * np.array([inhibition, 1.0]))
+        changed = dataclasses.replace(snap, states=states, params=params)
+        result = run_arms(changed, sham, days=end, record=record)
+        return arm_change(result, "sham", "fma_ue", start, end)
+
     rows = [
-        "| inhibition onto ipsilesional M1 from day 14 | "
-        + " | ".join(f"{b} ΔFMA-UE day 90" for b in masks)
-        + " |",
+        "| change from day 14 | " + " | ".join(f"{b} ΔFMA-UE day 90" for b in masks) + " |",
         "|" + "---|" * (1 + len(masks)),
     ]
-    for factor in IHI_CUTS:
-        states = snap.states._replace(ihi=snap.states.ihi * np.array([factor, 1.0]))
-        cut = dataclasses.replace(snap, states=states)
-        result = run_arms(cut, sham, days=end, record=record)
-        delta = arm_change(result, "sham", "fma_ue", start, end) - uncut
-        rows.append(
-            f"| × {factor} | "
-            + " | ".join(f"{delta[m].mean():+.3f}" for m in masks.values())
-            + " |"
-        )
+    unchanged: dict[tuple[tuple[str, float], ...], np.ndarray] = {}  # one per setting
+    for change in DAY_14_CHANGES:
+        reference = {**snap.params, **change.setting}
+        scaled = {**reference, **{k: reference[k] * f for k, f in change.scale.items()}}
+        key = tuple(sorted(change.setting.items()))
+        if key not in unchanged:
+            unchanged[key] = course(1.0, reference)
+        delta = course(change.inhibition, scaled) - unchanged[key]
+        cells = " | ".join(f"{delta[m].mean():+.3f}" for m in masks.values())
+        rows.append(f"| {change.label} | {cells} |")
     return rows
 
 
@@ -197,8 +239,8 @@ def study(variants: Mapping[str, Mapping[str, float]], n: int, seed: int) -> lis
             masks = band_masks(patient_values(cohort.assess(BASELINE_DAY), "fma_ue"))
             states = ["### Habitual command on the FMA-UE tasks (1 = healthy)", ""]
             states += command_rows(cohort, masks)
-            states += ["", "### A lasting cut of transcallosal inhibition (sham arm)", ""]
-            states += inhibition_cut_rows(cohort, masks)
+            states += ["", "### Changes from day 14 (sham arm)", ""]
+            states += day_14_change_rows(cohort, masks)
         cohort.release()
         print(f"{label}: {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
     return states + rows

@@ -19,10 +19,16 @@ def test_variants_are_registry_parameters_inside_their_ranges_and_the_defaults_c
             assert REGISTRY[name].low <= value <= REGISTRY[name].high, name
 
 
-def test_inhibition_cuts_lower_the_inhibition_and_command_days_span_the_v6_course(probe):
+def test_day_14_changes_lower_what_they_name_and_command_days_span_the_v6_course(probe):
+    from strokesim.model.parameters import REGISTRY
     from strokesim.validate.experiments_protocols import V6_DESIGN
 
-    assert all(0.0 < factor < 1.0 for factor in probe.IHI_CUTS)
+    for change in probe.DAY_14_CHANGES:
+        assert 0.0 < change.inhibition <= 1.0
+        assert all(0.0 < factor < 1.0 for factor in change.scale.values())
+        assert change.inhibition < 1.0 or change.scale, change.label  # each row changes something
+        for name, value in change.setting.items():
+            assert REGISTRY[name].low <= value <= REGISTRY[name].high, name
     assert probe.COMMAND_DAYS[0] == V6_DESIGN.start_day
     assert probe.COMMAND_DAYS[-1] == V6_DESIGN.outcome_day
     assert list(probe.COMMAND_DAYS) == sorted(set(probe.COMMAND_DAYS))
