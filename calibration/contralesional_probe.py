@@ -27,7 +27,7 @@ and bands, the three things such a benefit needs:
    carry-over, use-dependent learning of the disinhibited units), with the number
    of mild patients whose outcome differs at all.
 
-Nothing here changes the registry. At ``--n 200`` the script takes about ten
+Nothing here changes the registry. At ``--n 200`` the script takes about eleven
 minutes on 2 CPU cores.
 """
 
