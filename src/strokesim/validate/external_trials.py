@@ -317,20 +317,27 @@ _TRADITIONAL_PER_HOUR: Final[int] = 64
 _WAKING_HOURS: Final[float] = 16.0
 
 
+def _weekday_cimt(
+    start_day: int, days: int, hours: int, mitt_hours: float
+) -> ConstraintInducedTherapy:
+    """CIMT 5 days a week: ``hours`` of shaping at the shipped rate, a mitt ``mitt_hours`` a day."""
+    return ConstraintInducedTherapy(
+        start_day=start_day,
+        duration_days=days,
+        sessions_per_week=5,
+        mitt_fraction_of_waking_hours=mitt_hours / _WAKING_HOURS,
+        mitt_days_per_week=5,
+        shaping_trials_per_session=hours * _SHAPING_PER_HOUR,
+        minutes_per_session=60 * hours,
+    )
+
+
 def _vectors_cimt(name: str, hours: int, mitt_hours: float) -> Protocol:
     return on_usual_care(
         f"vectors_{name}",
         f"{hours} h of shaping and a mitt for {mitt_hours:g} h a day, 5 days a week for 2 weeks "
         "(VECTORS).",
-        ConstraintInducedTherapy(
-            start_day=_VECTORS_START,
-            duration_days=_VECTORS_DAYS,
-            sessions_per_week=5,
-            mitt_fraction_of_waking_hours=mitt_hours / _WAKING_HOURS,
-            mitt_days_per_week=5,
-            shaping_trials_per_session=hours * _SHAPING_PER_HOUR,
-            minutes_per_session=60 * hours,
-        ),
+        _weekday_cimt(_VECTORS_START, _VECTORS_DAYS, hours, mitt_hours),
     )
 
 
@@ -408,15 +415,7 @@ def _explicit_arms() -> dict[str, Protocol]:
         "explicit_mcimt",
         "Modified CIMT: 1 h of task training per working day and a mitt for 3 h a day, "
         "for 3 weeks from day 8 (EXPLICIT-stroke).",
-        ConstraintInducedTherapy(
-            start_day=_EXPLICIT_START,
-            duration_days=_EXPLICIT_DAYS,
-            sessions_per_week=5,
-            mitt_fraction_of_waking_hours=_EXPLICIT_MITT_HOURS / _WAKING_HOURS,
-            mitt_days_per_week=5,
-            shaping_trials_per_session=_SHAPING_PER_HOUR,
-            minutes_per_session=60,
-        ),
+        _weekday_cimt(_EXPLICIT_START, _EXPLICIT_DAYS, 1, _EXPLICIT_MITT_HOURS),
     )
     return {"mcimt": mcimt, "usual_care": named_protocol("usual_care")}
 
