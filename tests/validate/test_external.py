@@ -10,6 +10,7 @@ import xarray as xr
 from hypothesis import given
 from hypothesis import strategies as st
 
+from strokesim.model.anatomy import FMA_ITEMS
 from strokesim.therapy import compile_protocol
 from strokesim.validate.external import (
     compare_with_published,
@@ -17,6 +18,7 @@ from strokesim.validate.external import (
     per_patient_statistic,
     run_external_cohort,
     run_external_trial,
+    run_external_trials,
 )
 from strokesim.validate.external_cohorts import EXTERNAL_COHORTS, WINTERS_2016
 from strokesim.validate.external_trials import (
@@ -202,3 +204,51 @@ def test_every_trial_runs_on_the_model_with_finite_estimates(tmp_path):
         model = row.split("|")[5]
         assert "nan" not in model, row
         assert row.rstrip(" |").split("|")[-1].strip() in {"consistent", "higher", "lower"}
+
+
+class _CountingCohort:
+    """A cohort whose arms change at a known rate per day; counts its simulations."""
+
+    seed = 0
+
+    def __init__(self, baseline: np.ndarray, rates: dict[str, np.ndarray]):
+        self.baseline, self.rates, self.runs = baseline, rates, []
+
+    def plan(self, days) -> None:
+        list(days)
+
+    def assess(self, day: int) -> xr.Dataset:
+        values = xr.DataArray(self.baseline, dims="patient")
+        item = xr.DataArray(
+            np.full((self.baseline.size, len(FMA_ITEMS)), 2.0),
+            dims=("patient", "fma_item"),
+            coords={"fma_item": list(FMA_ITEMS)},
+        )
+        return xr.Dataset({"fma_ue": values, "arat": values, "fma_items": item})
+
+    def run_arms(self, day, protocols, record) -> xr.Dataset:
+        self.runs.append((day, tuple(protocols), record.days))
+        elapsed = np.asarray(record.days, dtype=float) - day
+        data = np.stack(
+            [self.baseline[:, None] + self.rates[name][:, None] * elapsed for name in protocols]
+        )
+        values = xr.DataArray(
+            data,
+            dims=("arm", "patient", "day"),
+            coords={"arm": list(protocols), "day": list(record.days)},
+        )
+        return xr.Dataset({"fma_ue": values, "arat": values})
+
+
+def test_trials_read_at_several_outcome_days_share_one_simulation():
+    baseline = np.array([30.0, 40.0, 50.0])
+    rates = {"mcimt": np.array([0.3, 0.2, 0.1]), "usual_care": np.array([0.1, 0.1, 0.1])}
+    cohort = _CountingCohort(baseline, rates)
+    results = run_external_trials(cohort, [EXPLICIT_WEEK_12, EXPLICIT_WEEK_5], n_boot=100)
+    assert cohort.runs == [(8, ("mcimt", "usual_care"), (8, 35, 84))]
+    assert [r.trial.key for r in results] == ["EXPLICIT week 12", "EXPLICIT week 5"]
+    mean_rate_difference = float(np.mean(rates["mcimt"] - rates["usual_care"]))
+    for result, day in zip(results, (84, 35), strict=True):
+        assert result.estimate == pytest.approx(mean_rate_difference * (day - 8))
+        alone = run_external_trial(_CountingCohort(baseline, rates), result.trial, n_boot=100)
+        assert alone.estimate == pytest.approx(result.estimate)

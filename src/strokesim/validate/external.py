@@ -23,10 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import xarray as xr
 from numpy.typing import NDArray
 
 from strokesim.io import atomic_write_text, prepare_output
 from strokesim.simulate import Record
+from strokesim.therapy import Protocol
 from strokesim.validate.experiments_cohort import ValidationCohort
 from strokesim.validate.experiments_twins import arm_change, measure_values
 from strokesim.validate.external_cohorts import EXTERNAL_COHORTS, ExternalCohort
@@ -143,9 +145,17 @@ def compare_with_published(
 
 
 def run_external_trial(
-    cohort: ValidationCohort, trial: ExternalTrial, *, n_boot: int = 1000
+    cohort: ValidationCohort,
+    trial: ExternalTrial,
+    *,
+    n_boot: int = 1000,
+    simulated: xr.Dataset | None = None,
 ) -> ExternalResult:
     """Emulate one trial on the cohort's patients and compare it with the publication.
+
+    ``simulated``: the trial's arms already run from its start day (by
+    :func:`run_external_trials` for trials that share them), recorded on the start
+    and the outcome day at least; simulated here when not given.
 
     Raises
     ------
@@ -159,10 +169,11 @@ def run_external_trial(
     if not included.any():
         raise ValueError(f"{trial.key}: no virtual patient meets the inclusion criteria")
     arms = trial.build_arms()
-    result = cohort.run_arms(start, arms, Record((start, end)))
+    if simulated is None:
+        simulated = cohort.run_arms(start, arms, Record((start, end)))
     statistic = {
         name: per_patient_statistic(
-            trial, arm_change(result, name, trial.outcome_measure, start, end)[included]
+            trial, arm_change(simulated, name, trial.outcome_measure, start, end)[included]
         )
         for name in arms
     }
@@ -187,15 +198,56 @@ def run_external_trials(
     n_boot: int = 1000,
     progress: Callable[[ExternalResult], None] | None = None,
 ) -> list[ExternalResult]:
-    """Emulate every trial (in order of start day, so the usual-care course runs once)."""
-    chosen = list(trials)
+    """Emulate every trial (in order of start day, so the usual-care course runs once).
+
+    Trials with the same start day and the same arms (one trial read at several
+    outcome days) share one simulation of those arms.
+    """
+    chosen = sorted(trials, key=lambda t: t.start_day)
     cohort.plan(trial.start_day for trial in chosen)
+    groups = _shared_arms(chosen)
+    simulated: dict[int, xr.Dataset] = {}
     results = {}
-    for trial in sorted(chosen, key=lambda t: t.start_day):
-        results[trial.key] = run_external_trial(cohort, trial, n_boot=n_boot)
+    for trial in chosen:
+        group = groups[trial.key]
+        if group.index not in simulated:
+            days = Record((group.start_day, *group.outcome_days))
+            simulated[group.index] = cohort.run_arms(group.start_day, group.arms, days)
+        results[trial.key] = run_external_trial(
+            cohort, trial, n_boot=n_boot, simulated=simulated[group.index]
+        )
         if progress is not None:
             progress(results[trial.key])
-    return [results[trial.key] for trial in chosen]
+    return [results[trial.key] for trial in trials]
+
+
+@dataclass(frozen=True)
+class _ArmGroup:
+    """Trials that share a start day and arms: one simulation, read at their outcome days."""
+
+    index: int
+    start_day: int
+    arms: dict[str, Protocol]
+    outcome_days: tuple[int, ...]
+
+
+def _shared_arms(trials: Sequence[ExternalTrial]) -> dict[str, _ArmGroup]:
+    """Each trial's :class:`_ArmGroup`, keyed by trial key."""
+    found: list[tuple[int, dict[str, Protocol], set[int], list[str]]] = []
+    for trial in trials:
+        arms = trial.build_arms()
+        for start_day, group_arms, days, keys in found:
+            if start_day == trial.start_day and group_arms == arms:
+                days.add(trial.outcome_day)
+                keys.append(trial.key)
+                break
+        else:
+            found.append((trial.start_day, arms, {trial.outcome_day}, [trial.key]))
+    return {
+        key: _ArmGroup(index, start_day, arms, tuple(sorted(days)))
+        for index, (start_day, arms, days, keys) in enumerate(found)
+        for key in keys
+    }
 
 
 def run_external_cohort(

@@ -20,6 +20,9 @@ The trials:
 - **EXPLICIT-stroke** (Kwakkel et al. 2016 Neurorehabil Neural Repair 30:804):
   3 weeks of early modified constraint-induced therapy vs usual care in patients
   with voluntary finger extension; ARAT at weeks 5 and 12.
+- **FLAME** (Chollet et al. 2011 Lancet Neurol 10:123): fluoxetine 20 mg/day for
+  3 months from days 5–10 vs placebo, with physiotherapy, in moderate–severe
+  paresis; Fugl-Meyer motor change at day 90 (read on the FMA-UE share of it).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from strokesim.model.anatomy import FMA_ITEMS
 from strokesim.therapy import (
     BrainStimulation,
     ConstraintInducedTherapy,
+    Drug,
     Protocol,
     TaskTraining,
     named_protocol,
@@ -475,6 +479,63 @@ EXPLICIT_WEEK_12: Final[ExternalTrial] = dataclasses.replace(
     emulation=_explicit_emulation(12),
 )
 
+# --- FLAME -----------------------------------------------------------------------------
+#: FLAME started the drug 5–10 days after onset; the twins branch at the middle day.
+_FLAME_START: Final[int] = 7
+_FLAME_DAYS: Final[int] = 90
+#: The Fugl-Meyer motor scale of FLAME (0–100) adds the lower limb (34 points) to the
+#: upper extremity (66); its change is read on the FMA-UE as the upper extremity's
+#: share of the scale, assuming both limbs gained in proportion to their points.
+_FMA_UE_SHARE: Final[float] = 66.0 / 100.0
+
+
+def _flame_arms() -> dict[str, Protocol]:
+    fluoxetine = on_usual_care(
+        "flame_fluoxetine",
+        "Fluoxetine 20 mg a day for 90 days from day 7, with usual care (FLAME).",
+        Drug(start_day=_FLAME_START, duration_days=_FLAME_DAYS, agent="ssri", dose_mg=20.0),
+    )
+    return {"fluoxetine": fluoxetine, "placebo": named_protocol("usual_care")}
+
+
+FLAME: Final[ExternalTrial] = ExternalTrial(
+    key="FLAME",
+    finding=(
+        "Fluoxetine 20 mg/day for 3 months from days 5–10 raised the Fugl-Meyer motor score "
+        "by 34.0 points against 24.3 with placebo at day 90 (both arms with physiotherapy)."
+    ),
+    source=(
+        "Chollet et al. 2011 Lancet Neurol 10:123 (FLAME, n = 118); larger trials without a "
+        "Fugl-Meyer outcome found no benefit on disability (FOCUS 2019 Lancet 393:265)"
+    ),
+    start_day=_FLAME_START,
+    inclusion_measure="fma_ue",
+    inclusion=(0, 36),
+    build_arms=_flame_arms,
+    contrast=("fluoxetine", "placebo"),
+    outcome_measure="fma_ue",
+    outcome_day=_FLAME_START + _FLAME_DAYS,
+    statistic="change",
+    published=PublishedEffect(
+        value=9.7 * _FMA_UE_SHARE,
+        interval=(3.5 * _FMA_UE_SHARE, 15.9 * _FMA_UE_SHARE),
+        note=(
+            "Fugl-Meyer motor (0–100) change 34.0 (95% CI 29.7–38.4) vs 24.3 (19.9–28.7), "
+            "adjusted means; the difference 9.7 [3.5, 15.9] is derived from the two groups' "
+            "intervals assuming independent normal errors, then scaled by 66/100 to the "
+            "FMA-UE (an assumption: the upper extremity's share of the points)"
+        ),
+    ),
+    emulation=(
+        "Usual care to day 7 (FLAME: days 5–10); included: FMA-UE 0–36 on day 7, this model's "
+        "reading of FLAME's Fugl-Meyer motor score ≤ 55 scaled to the upper extremity (the "
+        "trial's NIHSS criteria are not emulated). Twins: usual care alone (placebo) or with "
+        "fluoxetine 20 mg a day from day 7 for 90 days (a gain on the plasticity P(t), "
+        "`ssri.plasticity_gain`, whose registry value cites FLAME but was not fitted to it). "
+        "Outcome: FMA-UE change from day 7 to day 97, paired twins."
+    ),
+)
+
 #: The held-out trials, in the order of the report.
 EXTERNAL_TRIALS: Final[tuple[ExternalTrial, ...]] = (
     VNS_REHAB,
@@ -483,4 +544,5 @@ EXTERNAL_TRIALS: Final[tuple[ExternalTrial, ...]] = (
     VECTORS,
     EXPLICIT_WEEK_5,
     EXPLICIT_WEEK_12,
+    FLAME,
 )
