@@ -287,6 +287,7 @@ def test_demo_interrupted_leaves_no_folder(tmp_path: Path, monkeypatch: pytest.M
         (["--n", "3"], "--n"),
         (["--seed", "-1"], "--seed"),
         (["--markdown", "{tmp}/missing_file_not_dir/x.md"], "--markdown"),
+        (["--figure", "{tmp}/missing_file_not_dir/x.png"], "--figure"),
     ],
 )
 def test_external_trials_bad_option_is_one_line_exit_2(

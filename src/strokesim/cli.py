@@ -521,6 +521,14 @@ def external_trials(
             show_default=False,
         ),
     ] = None,
+    figure: Annotated[
+        Path | None,
+        typer.Option(
+            help="Also draw each check's published and model intervals as a PNG.",
+            metavar="FILE",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Compare the model with published trials and cohorts held out of calibration."""
     with _user_errors():
@@ -529,7 +537,12 @@ def external_trials(
         _check_seed(seed)
         with _progress_bar("held-out trials and cohorts", then="writing") as progress:
             code = external_command(
-                n=n, seed=seed, markdown=markdown, echo=typer.echo, progress=progress
+                n=n,
+                seed=seed,
+                markdown=markdown,
+                figure=figure,
+                echo=typer.echo,
+                progress=progress,
             )
         typer.echo(DISCLAIMER)
     raise typer.Exit(code)

@@ -27,12 +27,19 @@ import xarray as xr
 from numpy.typing import NDArray
 
 from strokesim.io import atomic_write_text, prepare_output
+from strokesim.report.plots import save_figure
 from strokesim.simulate import Record
 from strokesim.therapy import Protocol
 from strokesim.validate.experiments_cohort import ValidationCohort
 from strokesim.validate.experiments_twins import arm_change, measure_values
 from strokesim.validate.external_cohorts import EXTERNAL_COHORTS, ExternalCohort
-from strokesim.validate.external_trials import EXTERNAL_TRIALS, ExternalTrial, PublishedEffect
+from strokesim.validate.external_figure import external_figure
+from strokesim.validate.external_trials import (
+    EXTERNAL_TRIALS,
+    STATISTIC_UNITS,
+    ExternalTrial,
+    PublishedEffect,
+)
 from strokesim.validate.stats import bootstrap_ci
 
 __all__ = [
@@ -46,8 +53,6 @@ __all__ = [
     "run_external_trial",
     "run_external_trials",
 ]
-
-_UNITS = {"change": "points", "responder": "percentage points", "weekly_slope": "points/week"}
 
 
 @dataclass(frozen=True)
@@ -291,8 +296,13 @@ def external_markdown(
     n: int,
     seed: int,
     cohorts: Sequence[CohortResult] = (),
+    figure: str | None = None,
 ) -> str:
-    """A Markdown page: one row per trial and per cohort, then each one's finding and emulation."""
+    """A Markdown page: one row per trial and per cohort, then each one's finding and emulation.
+
+    ``figure``: the path of :func:`~strokesim.validate.external_figure.external_figure`'s
+    PNG relative to the page, shown under the introduction when given.
+    """
     lines = [
         "# Held-out published trials and cohorts",
         "",
@@ -302,6 +312,7 @@ def external_markdown(
         "(experimental − control) with 95% bootstrap intervals. *consistent*: inside the "
         "published 95% interval (or on the published side of zero).",
         "",
+        *([f"![Published and model intervals of every check]({figure})", ""] if figure else []),
         "| trial | contrast | unit | published | model | n | verdict |",
         "|---|---|---|---|---|---|---|",
     ]
@@ -311,7 +322,7 @@ def external_markdown(
         published = _published_text(trial.published)
         lines.append(
             f"| {trial.key} | {trial.contrast[0]} − {trial.contrast[1]} | "
-            f"{_UNITS[trial.statistic]} | {published} | "
+            f"{STATISTIC_UNITS[trial.statistic]} | {published} | "
             f"{result.estimate:+.2f} [{low:+.2f}, {high:+.2f}] | {result.n_included} | "
             f"{result.verdict} |"
         )
@@ -345,8 +356,8 @@ def external_markdown(
             f"- **Published contrast.** {_published_text(trial.published)}; "
             f"{trial.published.note}.",
             f"- **Emulation.** {trial.emulation}",
-            f"- **Model, per arm** ({_UNITS[trial.statistic]}, mean over {result.n_included} "
-            f"included patients). {arms}.",
+            f"- **Model, per arm** ({STATISTIC_UNITS[trial.statistic]}, mean over "
+            f"{result.n_included} included patients). {arms}.",
         ]
     for found in cohorts:
         check = found.check
@@ -368,11 +379,15 @@ def external_command(
     n: int = 1000,
     seed: int = 0,
     markdown: str | Path | None = None,
+    figure: str | Path | None = None,
     n_boot: int = 1000,
     echo: Callable[[str], None] = print,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Run every held-out trial, print the table, optionally write it as Markdown.
+    """Run every held-out trial, print the table, optionally write Markdown and a figure.
+
+    ``figure`` is a PNG of :func:`~strokesim.validate.external_figure.external_figure`;
+    when it lies in the Markdown page's folder, the page shows it.
 
     Returns
     -------
@@ -382,11 +397,14 @@ def external_command(
     Raises
     ------
     strokesim.errors.UserInputError
-        For a bad ``n``/``seed`` or an unwritable ``markdown`` path, before anything runs.
+        For a bad ``n``/``seed`` or an unwritable ``markdown`` or ``figure`` path, before
+        anything runs.
     """
     ValidationCohort.check_size(n, seed)
     if markdown is not None:
         prepare_output(markdown, "--markdown")
+    if figure is not None:
+        prepare_output(figure, "--figure")
     cohort = ValidationCohort(n=n, seed=seed)
     total = len(EXTERNAL_COHORTS) + len(EXTERNAL_TRIALS)
     done: list[CohortResult | ExternalResult] = []
@@ -402,8 +420,17 @@ def external_command(
         cohorts.append(run_external_cohort(cohort, check, n_boot=n_boot))
         step(cohorts[-1])
     results = run_external_trials(cohort, n_boot=n_boot, progress=step)
-    page = external_markdown(results, n=n, seed=seed, cohorts=cohorts)
+    beside = (
+        figure is not None
+        and markdown is not None
+        and Path(figure).resolve().parent == Path(markdown).resolve().parent
+    )
+    shown = Path(figure).name if beside and figure is not None else None
+    page = external_markdown(results, n=n, seed=seed, cohorts=cohorts, figure=shown)
     echo(page.split("\n## ", 1)[0].rstrip())
+    if figure is not None:
+        save_figure(external_figure(results, cohorts), figure, field="--figure")
+        echo(f"wrote {figure}")
     if markdown is not None:
         atomic_write_text(markdown, page, field="--markdown")
         echo(f"wrote {markdown}")

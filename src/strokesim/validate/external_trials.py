@@ -47,13 +47,25 @@ from strokesim.therapy import (
     on_usual_care,
 )
 
-__all__ = ["EXTERNAL_TRIALS", "TOTAL_SCORES", "ExternalTrial", "PublishedEffect"]
+__all__ = [
+    "EXTERNAL_TRIALS",
+    "STATISTIC_UNITS",
+    "TOTAL_SCORES",
+    "ExternalTrial",
+    "PublishedEffect",
+]
 
 #: Total scores an inclusion criterion can read; any FMA-UE item name (0–2) can be read too.
 TOTAL_SCORES: Final[tuple[str, ...]] = ("fma_ue", "arat")
 
 #: Statistic computed per patient before the between-arm difference is taken.
 Statistic = Literal["change", "responder", "weekly_slope"]
+#: Unit of each statistic's between-arm difference.
+STATISTIC_UNITS: Final[dict[str, str]] = {
+    "change": "points",
+    "responder": "percentage points",
+    "weekly_slope": "points/week",
+}
 
 
 @dataclass(frozen=True)
@@ -550,9 +562,9 @@ _ROBOTICS_SOURCE: Final[str] = (
 )
 #: Where the published numbers come from. The design (127 patients, FMA-UE 7–38,
 #: ≥ 6 months, 36 one-hour sessions over 12 weeks, assessments at 6, 12, 24 and 36
-#: weeks) was checked against the abstract and ClinicalTrials.gov NCT00372411 in
-#: this repository's sources; the between-group differences are the abstract's, as
-#: quoted, and were not re-checked there.
+#: weeks) was checked against the abstract's methods and ClinicalTrials.gov
+#: NCT00372411; the between-group differences are quoted from the abstract's results,
+#: which no copy at hand while this was written showed, so they were not re-checked.
 _ROBOTICS_NOTE: Final[str] = "as published (abstract); the design was checked, the numbers quoted"
 #: Movements per session of the intensive comparison therapy: the trial matched the
 #: robot's ~1024; task training is capped at 1000 a session (what a therapist can give).
@@ -605,7 +617,7 @@ def _robotics_emulation(contrast: str, week: int) -> str:
 
 
 VA_ROBOTICS_12: Final[ExternalTrial] = ExternalTrial(
-    key="VA ROBOTICS robot − usual care, week 12",
+    key="VA ROBOTICS week 12",
     finding=(
         "In chronic moderate–severe paresis, 12 weeks of robot-assisted therapy did not "
         "beat usual care significantly on the FMA-UE at 12 weeks (+2.17 points) and was "
@@ -629,7 +641,7 @@ VA_ROBOTICS_12: Final[ExternalTrial] = ExternalTrial(
 
 VA_ROBOTICS_COMPARISON: Final[ExternalTrial] = dataclasses.replace(
     VA_ROBOTICS_12,
-    key="VA ROBOTICS robot − comparison, week 12",
+    key="VA ROBOTICS week 12, vs comparison",
     contrast=("robot", "intensive_comparison"),
     published=PublishedEffect(
         value=-0.14, interval=(-2.77, 2.50), note=f"−0.14 (95% CI −2.77 to 2.50), {_ROBOTICS_NOTE}"
@@ -639,7 +651,7 @@ VA_ROBOTICS_COMPARISON: Final[ExternalTrial] = dataclasses.replace(
 
 VA_ROBOTICS_36: Final[ExternalTrial] = dataclasses.replace(
     VA_ROBOTICS_12,
-    key="VA ROBOTICS robot − usual care, week 36",
+    key="VA ROBOTICS week 36",
     outcome_day=_ROBOTICS_START + 7 * 36,
     published=PublishedEffect(
         value=2.88, interval=(0.23, 5.52), note=f"2.88 (95% CI 0.23 to 5.52), {_ROBOTICS_NOTE}"
