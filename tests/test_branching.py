@@ -136,3 +136,16 @@ def test_run_arms_rejects_days_outside_the_branch(snap, kwargs, field) -> None:
 def test_run_arms_needs_an_arm(snap) -> None:
     with pytest.raises(UserInputError, match="protocols"):
         run_arms(snap, {}, days=DAYS, record=RECORD)
+
+
+def test_a_subset_of_the_snapshot_continues_as_in_the_whole_batch(snap, arms) -> None:
+    chosen = np.zeros(N, dtype=bool)
+    chosen[[1, N - 2]] = True
+    part = snap.take(chosen)
+    assert part.patients.ids == tuple(np.asarray(snap.patients.ids)[chosen])
+    alone = run_arms(
+        part, {"after": AFTER, "none": no_therapy()}, days=DAYS, record=RECORD, chunk_size=7
+    )
+    for arm in ("after", "none"):
+        want = arms.sel(arm=arm, drop=True).isel(patient=np.flatnonzero(chosen))
+        assert_same_result(alone.sel(arm=arm, drop=True), want)

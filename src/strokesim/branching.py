@@ -69,6 +69,20 @@ class Snapshot:
     params: dict[str, float]
     protocol: Protocol
 
+    def take(self, index: np.ndarray) -> Snapshot:
+        """The snapshot of the patients at ``index`` (positions or a boolean mask) only.
+
+        Every random stream is keyed by patient, so their course continues exactly as
+        it would in the whole batch.
+        """
+        positions = np.arange(len(self.patients))[np.asarray(index)]
+        states, constants = jax.tree.map(
+            lambda x: np.asarray(x)[positions], (self.states, self.constants)
+        )
+        return dataclasses.replace(
+            self, patients=self.patients.take(positions), states=states, constants=constants
+        )
+
 
 def onset(
     patients: VirtualPatients, protocol: Protocol, *, seed: int, params: dict[str, float]

@@ -93,6 +93,18 @@ class VirtualPatients:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def take(self, index: np.ndarray) -> VirtualPatients:
+        """The patients at ``index`` (integer positions or a boolean mask), in that order."""
+        positions = np.arange(len(self))[np.asarray(index)]
+        return VirtualPatients(
+            ids=tuple(self.ids[i] for i in positions),
+            descriptors=LesionDescriptors(*(np.asarray(x)[positions] for x in self.descriptors)),
+            affected_side=tuple(self.affected_side[i] for i in positions),
+            lesion_volume_ml=np.asarray(self.lesion_volume_ml)[positions],
+            nihss=np.asarray(self.nihss)[positions],
+            source=tuple(self.source[i] for i in positions),
+        )
+
     @classmethod
     def from_population(cls, draw: PopulationDraw) -> VirtualPatients:
         """Virtual patients of a sampled population (sides alternate by id hash)."""

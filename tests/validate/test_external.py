@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from strokesim.model.anatomy import FMA_ITEMS
+from strokesim.simulate import Record
 from strokesim.therapy import compile_protocol
 from strokesim.validate.external import (
     compare_with_published,
@@ -86,10 +87,11 @@ class _ConstructedCohort:
         values = xr.DataArray(self.baseline, dims="patient")
         return xr.Dataset({"fma_ue": values, "arat": values})
 
-    def run_arms(self, day, protocols, record) -> xr.Dataset:
+    def run_arms(self, day, protocols, record, *, patients=None) -> xr.Dataset:
         assert list(protocols) == list(self.changes)
-        start = np.broadcast_to(self.baseline, (len(self.changes), self.baseline.size))
-        end = start + np.stack(list(self.changes.values()))
+        keep = np.ones(self.baseline.size, bool) if patients is None else patients
+        start = np.broadcast_to(self.baseline[keep], (len(self.changes), int(keep.sum())))
+        end = start + np.stack([change[keep] for change in self.changes.values()])
         data = np.stack([start, end], axis=-1)
         values = xr.DataArray(
             data,
@@ -212,7 +214,7 @@ class _CountingCohort:
     seed = 0
 
     def __init__(self, baseline: np.ndarray, rates: dict[str, np.ndarray]):
-        self.baseline, self.rates, self.runs = baseline, rates, []
+        self.baseline, self.rates, self.runs, self.masks = baseline, rates, [], []
 
     def plan(self, days) -> None:
         list(days)
@@ -226,11 +228,16 @@ class _CountingCohort:
         )
         return xr.Dataset({"fma_ue": values, "arat": values, "fma_items": item})
 
-    def run_arms(self, day, protocols, record) -> xr.Dataset:
+    def run_arms(self, day, protocols, record, *, patients=None) -> xr.Dataset:
         self.runs.append((day, tuple(protocols), record.days))
+        keep = np.ones(self.baseline.size, bool) if patients is None else patients
+        self.masks.append(keep.tolist())
         elapsed = np.asarray(record.days, dtype=float) - day
         data = np.stack(
-            [self.baseline[:, None] + self.rates[name][:, None] * elapsed for name in protocols]
+            [
+                self.baseline[keep, None] + self.rates[name][keep, None] * elapsed
+                for name in protocols
+            ]
         )
         values = xr.DataArray(
             data,
@@ -252,3 +259,25 @@ def test_trials_read_at_several_outcome_days_share_one_simulation():
         assert result.estimate == pytest.approx(mean_rate_difference * (day - 8))
         alone = run_external_trial(_CountingCohort(baseline, rates), result.trial, n_boot=100)
         assert alone.estimate == pytest.approx(result.estimate)
+
+
+def test_only_the_included_patients_are_simulated():
+    baseline = np.array([10.0, 20.0, 35.0, 50.0, 60.0])  # VNS-REHAB includes 20–50
+    rates = {
+        "vns": np.array([9.0, 0.2, 0.3, 0.1, 9.0]),
+        "sham": np.array([0.0, 0.1, 0.1, 0.1, 0.0]),
+    }
+    cohort = _CountingCohort(baseline, rates)
+    result = run_external_trial(cohort, VNS_REHAB, n_boot=100)
+    assert cohort.masks == [[False, True, True, True, False]]
+    days = VNS_REHAB.outcome_day - VNS_REHAB.start_day
+    assert result.estimate == pytest.approx(np.mean([0.1, 0.2, 0.0]) * days)
+    [shared] = run_external_trials(_CountingCohort(baseline, rates), [VNS_REHAB], n_boot=100)
+    assert shared.estimate == pytest.approx(result.estimate)
+    with pytest.raises(ValueError, match="lack"):
+        run_external_trial(
+            cohort,
+            VNS_REHAB,
+            simulated=cohort.run_arms(365, VNS_REHAB.build_arms(), Record((365, 408))),
+            simulated_patients=np.array([False, True, True, False, False]),
+        )

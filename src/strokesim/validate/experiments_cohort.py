@@ -27,6 +27,7 @@ from typing import Final
 
 import numpy as np
 import xarray as xr
+from numpy.typing import NDArray
 
 from strokesim.branching import Snapshot, advance, onset, run_arms
 from strokesim.cohort.population import sample_population
@@ -163,8 +164,18 @@ class ValidationCohort:
                     )
         return self._snapshots[day]
 
-    def run_arms(self, day: int, protocols: Mapping[str, Protocol], record: Record) -> xr.Dataset:
+    def run_arms(
+        self,
+        day: int,
+        protocols: Mapping[str, Protocol],
+        record: Record,
+        *,
+        patients: NDArray[np.bool_] | None = None,
+    ) -> xr.Dataset:
         """Branch the usual-care course on ``day`` into ``protocols`` (counterfactual twins).
+
+        ``patients``: a mask over the cohort; only those patients are simulated (each
+        one's course is the same as in a run of the whole cohort).
 
         Returns
         -------
@@ -173,7 +184,10 @@ class ValidationCohort:
             order of ``protocols``.
         """
         horizon = max(COURSE_HORIZON_DAYS, record.days[-1])
-        return run_arms(self.snapshot(day), protocols, days=horizon, record=record)
+        snap = self.snapshot(day)
+        if patients is not None:
+            snap = snap.take(patients)
+        return run_arms(snap, protocols, days=horizon, record=record)
 
     def assess(self, day: int) -> xr.Dataset:
         """Assess every patient on ``day`` (no therapy change; rater noise as on any day).

@@ -48,6 +48,7 @@ __all__ = [
     "compare_with_published",
     "external_command",
     "external_markdown",
+    "included_patients",
     "per_patient_statistic",
     "run_external_cohort",
     "run_external_trial",
@@ -149,36 +150,50 @@ def compare_with_published(
     return "consistent" if ci[0] > 0 else "lower"
 
 
+def included_patients(cohort: ValidationCohort, trial: ExternalTrial) -> NDArray[np.bool_]:
+    """Mask over the cohort: patients meeting the trial's inclusion on its start day."""
+    baseline = measure_values(cohort.assess(trial.start_day), trial.inclusion_measure)
+    low, high = trial.inclusion
+    return (baseline >= low) & (baseline <= high)
+
+
 def run_external_trial(
     cohort: ValidationCohort,
     trial: ExternalTrial,
     *,
     n_boot: int = 1000,
     simulated: xr.Dataset | None = None,
+    simulated_patients: NDArray[np.bool_] | None = None,
 ) -> ExternalResult:
     """Emulate one trial on the cohort's patients and compare it with the publication.
 
-    ``simulated``: the trial's arms already run from its start day (by
-    :func:`run_external_trials` for trials that share them), recorded on the start
-    and the outcome day at least; simulated here when not given.
+    Only the included patients are simulated. ``simulated``: the trial's arms
+    already run from its start day (by :func:`run_external_trials` for trials that
+    share them), recorded on the start and the outcome day at least, for the
+    patients in the mask ``simulated_patients`` (all when not given), which must
+    hold every included patient.
 
     Raises
     ------
     ValueError
-        If no virtual patient meets the inclusion criteria.
+        If no virtual patient meets the inclusion criteria, or ``simulated`` lacks
+        some of them.
     """
     start, end = trial.start_day, trial.outcome_day
-    baseline = measure_values(cohort.assess(start), trial.inclusion_measure)
-    low, high = trial.inclusion
-    included = (baseline >= low) & (baseline <= high)
+    included = included_patients(cohort, trial)
     if not included.any():
         raise ValueError(f"{trial.key}: no virtual patient meets the inclusion criteria")
     arms = trial.build_arms()
     if simulated is None:
-        simulated = cohort.run_arms(start, arms, Record((start, end)))
+        simulated = cohort.run_arms(start, arms, Record((start, end)), patients=included)
+        simulated_patients = included
+    covered = np.ones_like(included) if simulated_patients is None else simulated_patients
+    if np.any(included & ~covered):
+        raise ValueError(f"{trial.key}: the simulated arms lack some included patients")
     statistic = {
         name: per_patient_statistic(
-            trial, arm_change(simulated, name, trial.outcome_measure, start, end)[included]
+            trial,
+            arm_change(simulated, name, trial.outcome_measure, start, end)[included[covered]],
         )
         for name in arms
     }
@@ -205,25 +220,32 @@ def run_external_trials(
 ) -> list[ExternalResult]:
     """Emulate every trial (in order of start day, so the usual-care course runs once).
 
-    Trials with the same start day and the same arms (one trial read at several
-    outcome days) share one simulation of those arms.
+    Each trial simulates its included patients only. Trials with the same start
+    day and the same arms (one trial read at several outcome days, or at several
+    contrasts) share one simulation of those arms, for the patients any of them
+    includes.
     """
-    chosen = sorted(trials, key=lambda t: t.start_day)
+    given = list(trials)
+    chosen = sorted(given, key=lambda t: t.start_day)
     cohort.plan(trial.start_day for trial in chosen)
     groups = _shared_arms(chosen)
-    simulated: dict[int, xr.Dataset] = {}
+    masks = {trial.key: included_patients(cohort, trial) for trial in chosen}
+    simulated: dict[int, tuple[xr.Dataset, NDArray[np.bool_]]] = {}
     results = {}
     for trial in chosen:
         group = groups[trial.key]
-        if group.index not in simulated:
+        if group.index not in simulated and masks[trial.key].any():
             days = Record((group.start_day, *group.outcome_days))
-            simulated[group.index] = cohort.run_arms(group.start_day, group.arms, days)
+            patients = np.logical_or.reduce([masks[key] for key in group.keys])
+            run = cohort.run_arms(group.start_day, group.arms, days, patients=patients)
+            simulated[group.index] = (run, patients)
+        run, patients = simulated.get(group.index, (None, None))
         results[trial.key] = run_external_trial(
-            cohort, trial, n_boot=n_boot, simulated=simulated[group.index]
+            cohort, trial, n_boot=n_boot, simulated=run, simulated_patients=patients
         )
         if progress is not None:
             progress(results[trial.key])
-    return [results[trial.key] for trial in trials]
+    return [results[trial.key] for trial in given]
 
 
 @dataclass(frozen=True)
@@ -234,6 +256,7 @@ class _ArmGroup:
     start_day: int
     arms: dict[str, Protocol]
     outcome_days: tuple[int, ...]
+    keys: tuple[str, ...]
 
 
 def _shared_arms(trials: Sequence[ExternalTrial]) -> dict[str, _ArmGroup]:
@@ -249,7 +272,7 @@ def _shared_arms(trials: Sequence[ExternalTrial]) -> dict[str, _ArmGroup]:
         else:
             found.append((trial.start_day, arms, {trial.outcome_day}, [trial.key]))
     return {
-        key: _ArmGroup(index, start_day, arms, tuple(sorted(days)))
+        key: _ArmGroup(index, start_day, arms, tuple(sorted(days)), tuple(keys))
         for index, (start_day, arms, days, keys) in enumerate(found)
         for key in keys
     }
