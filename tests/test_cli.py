@@ -288,6 +288,8 @@ def test_demo_interrupted_leaves_no_folder(tmp_path: Path, monkeypatch: pytest.M
         (["--seed", "-1"], "--seed"),
         (["--markdown", "{tmp}/missing_file_not_dir/x.md"], "--markdown"),
         (["--figure", "{tmp}/missing_file_not_dir/x.png"], "--figure"),
+        (["--only", "no such trial"], "--only"),
+        (["--only", " , "], "--only"),
     ],
 )
 def test_external_trials_bad_option_is_one_line_exit_2(

@@ -513,6 +513,15 @@ def external_trials(
         int, typer.Option(help="Virtual patients drawn before inclusion.", metavar="N")
     ] = 1000,
     seed: Annotated[int, typer.Option(help="Root seed.", metavar="N")] = 0,
+    only: Annotated[
+        str | None,
+        typer.Option(
+            help="Trials or cohorts to run, by the start of their name, e.g. 'FLAME,VA ROBOTICS' "
+            "(default: all).",
+            metavar="NAMES",
+            show_default=False,
+        ),
+    ] = None,
     markdown: Annotated[
         Path | None,
         typer.Option(
@@ -539,6 +548,7 @@ def external_trials(
             code = external_command(
                 n=n,
                 seed=seed,
+                only=only,
                 markdown=markdown,
                 figure=figure,
                 echo=typer.echo,

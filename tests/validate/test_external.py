@@ -281,3 +281,22 @@ def test_only_the_included_patients_are_simulated():
             simulated=cohort.run_arms(365, VNS_REHAB.build_arms(), Record((365, 408))),
             simulated_patients=np.array([False, True, True, False, False]),
         )
+
+
+def test_a_selection_matches_the_start_of_keys_case_insensitively():
+    from strokesim.errors import UserInputError
+    from strokesim.validate.external import select_checks
+
+    trials, cohorts = select_checks(" va robotics , Explicit ")
+    assert [t.key for t in trials] == [
+        "EXPLICIT week 5",
+        "EXPLICIT week 12",
+        "VA ROBOTICS week 12",
+        "VA ROBOTICS week 12, vs comparison",
+        "VA ROBOTICS week 36",
+    ]
+    assert cohorts == ()
+    assert select_checks(None) == (EXTERNAL_TRIALS, EXTERNAL_COHORTS)
+    with pytest.raises(UserInputError, match="unknown trial or cohort excite") as caught:
+        select_checks("flame,excite")
+    assert caught.value.field == "--only"

@@ -26,6 +26,7 @@ import numpy as np
 import xarray as xr
 from numpy.typing import NDArray
 
+from strokesim.errors import UserInputError
 from strokesim.io import atomic_write_text, prepare_output
 from strokesim.report.plots import save_figure
 from strokesim.simulate import Record
@@ -53,6 +54,7 @@ __all__ = [
     "run_external_cohort",
     "run_external_trial",
     "run_external_trials",
+    "select_checks",
 ]
 
 
@@ -397,20 +399,62 @@ def external_markdown(
     return "\n".join(lines) + "\n"
 
 
+def select_checks(
+    only: str | None,
+) -> tuple[tuple[ExternalTrial, ...], tuple[ExternalCohort, ...]]:
+    """The held-out trials and cohorts whose key starts with one of the given names.
+
+    Parameters
+    ----------
+    only
+        ``None`` (all), or comma-separated names matched case-insensitively against
+        the start of each key (``"va robotics"`` selects its three checks).
+
+    Raises
+    ------
+    strokesim.errors.UserInputError
+        For a name that matches nothing, or an empty selection (field ``--only``).
+
+    Examples
+    --------
+    >>> trials, cohorts = select_checks("flame,winters")
+    >>> [t.key for t in trials], [c.key for c in cohorts]
+    (['FLAME'], ['Winters 2016'])
+    """
+    if only is None:
+        return EXTERNAL_TRIALS, EXTERNAL_COHORTS
+    names = [name.strip().lower() for name in only.split(",") if name.strip()]
+    keys = [t.key for t in EXTERNAL_TRIALS] + [c.key for c in EXTERNAL_COHORTS]
+
+    def chosen(key: str) -> bool:
+        return any(key.lower().startswith(name) for name in names)
+
+    unknown = [name for name in names if not any(k.lower().startswith(name) for k in keys)]
+    if unknown or not names:
+        problem = f"unknown trial or cohort {', '.join(unknown)}" if unknown else "none given"
+        raise UserInputError("--only", f"{problem}; choose from {'; '.join(keys)}")
+    return (
+        tuple(t for t in EXTERNAL_TRIALS if chosen(t.key)),
+        tuple(c for c in EXTERNAL_COHORTS if chosen(c.key)),
+    )
+
+
 def external_command(
     *,
     n: int = 1000,
     seed: int = 0,
+    only: str | None = None,
     markdown: str | Path | None = None,
     figure: str | Path | None = None,
     n_boot: int = 1000,
     echo: Callable[[str], None] = print,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Run every held-out trial, print the table, optionally write Markdown and a figure.
+    """Run the held-out checks, print the table, optionally write Markdown and a figure.
 
-    ``figure`` is a PNG of :func:`~strokesim.validate.external_figure.external_figure`;
-    when it lies in the Markdown page's folder, the page shows it.
+    ``only`` selects some of them (:func:`select_checks`). ``figure`` is a PNG of
+    :func:`~strokesim.validate.external_figure.external_figure`; when it lies in the
+    Markdown page's folder, the page shows it.
 
     Returns
     -------
@@ -420,16 +464,17 @@ def external_command(
     Raises
     ------
     strokesim.errors.UserInputError
-        For a bad ``n``/``seed`` or an unwritable ``markdown`` or ``figure`` path, before
-        anything runs.
+        For a bad ``n``/``seed``/``only`` or an unwritable ``markdown`` or ``figure``
+        path, before anything runs.
     """
     ValidationCohort.check_size(n, seed)
+    trials, checks = select_checks(only)
     if markdown is not None:
         prepare_output(markdown, "--markdown")
     if figure is not None:
         prepare_output(figure, "--figure")
     cohort = ValidationCohort(n=n, seed=seed)
-    total = len(EXTERNAL_COHORTS) + len(EXTERNAL_TRIALS)
+    total = len(checks) + len(trials)
     done: list[CohortResult | ExternalResult] = []
 
     def step(result: CohortResult | ExternalResult) -> None:
@@ -437,12 +482,12 @@ def external_command(
         if progress is not None:
             progress(len(done), total)
 
-    cohort.plan(check.group_day for check in EXTERNAL_COHORTS)
+    cohort.plan(check.group_day for check in checks)
     cohorts = []
-    for check in EXTERNAL_COHORTS:
+    for check in checks:
         cohorts.append(run_external_cohort(cohort, check, n_boot=n_boot))
         step(cohorts[-1])
-    results = run_external_trials(cohort, n_boot=n_boot, progress=step)
+    results = run_external_trials(cohort, trials, n_boot=n_boot, progress=step)
     beside = (
         figure is not None
         and markdown is not None
