@@ -33,7 +33,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from strokesim.model.anatomy import FMA_ITEMS
 from strokesim.therapy import (
@@ -468,8 +468,18 @@ def _explicit_effect(value: float) -> PublishedEffect:
     )
 
 
+def _explicit_follow_up(week: int, value: float) -> dict[str, Any]:
+    """The fields of the EXPLICIT-stroke check read ``week`` weeks after onset."""
+    return {
+        "key": f"EXPLICIT week {week}",
+        "outcome_day": 7 * week,
+        "published": _explicit_effect(value),
+        "emulation": _explicit_emulation(week),
+    }
+
+
 EXPLICIT_WEEK_5: Final[ExternalTrial] = ExternalTrial(
-    key="EXPLICIT week 5",
+    **_explicit_follow_up(5, 6.0),
     finding=(
         "Early modified CIMT raised ARAT by 6 points more than usual care at week 5 in "
         "patients with voluntary finger extension (7 at weeks 8 and 12; none at week 26)."
@@ -481,18 +491,11 @@ EXPLICIT_WEEK_5: Final[ExternalTrial] = ExternalTrial(
     build_arms=_explicit_arms,
     contrast=("mcimt", "usual_care"),
     outcome_measure="arat",
-    outcome_day=35,
     statistic="change",
-    published=_explicit_effect(6.0),
-    emulation=_explicit_emulation(5),
 )
 
 EXPLICIT_WEEK_12: Final[ExternalTrial] = dataclasses.replace(
-    EXPLICIT_WEEK_5,
-    key="EXPLICIT week 12",
-    outcome_day=84,
-    published=_explicit_effect(7.0),
-    emulation=_explicit_emulation(12),
+    EXPLICIT_WEEK_5, **_explicit_follow_up(12, 7.0)
 )
 
 # --- FLAME -----------------------------------------------------------------------------
@@ -601,6 +604,17 @@ def _robotics_arms() -> dict[str, Protocol]:
     }
 
 
+def _robotics_effect(value: float, low: float, high: float) -> PublishedEffect:
+    def text(x: float) -> str:
+        return f"{x:.2f}".replace("-", "−")
+
+    return PublishedEffect(
+        value=value,
+        interval=(low, high),
+        note=f"{text(value)} (95% CI {text(low)} to {text(high)}), {_ROBOTICS_NOTE}",
+    )
+
+
 def _robotics_emulation(contrast: str, week: int) -> str:
     return (
         "Usual care to day 365 (VA ROBOTICS: ≥ 6 months after stroke, on average years); "
@@ -633,9 +647,7 @@ VA_ROBOTICS_12: Final[ExternalTrial] = ExternalTrial(
     outcome_measure="fma_ue",
     outcome_day=_ROBOTICS_START + 7 * 12,
     statistic="change",
-    published=PublishedEffect(
-        value=2.17, interval=(-0.23, 4.58), note=f"2.17 (95% CI −0.23 to 4.58), {_ROBOTICS_NOTE}"
-    ),
+    published=_robotics_effect(2.17, -0.23, 4.58),
     emulation=_robotics_emulation("robot − usual care", 12),
 )
 
@@ -643,9 +655,7 @@ VA_ROBOTICS_COMPARISON: Final[ExternalTrial] = dataclasses.replace(
     VA_ROBOTICS_12,
     key="VA ROBOTICS week 12, vs comparison",
     contrast=("robot", "intensive_comparison"),
-    published=PublishedEffect(
-        value=-0.14, interval=(-2.77, 2.50), note=f"−0.14 (95% CI −2.77 to 2.50), {_ROBOTICS_NOTE}"
-    ),
+    published=_robotics_effect(-0.14, -2.77, 2.50),
     emulation=_robotics_emulation("robot − intensive comparison therapy", 12),
 )
 
@@ -653,9 +663,7 @@ VA_ROBOTICS_36: Final[ExternalTrial] = dataclasses.replace(
     VA_ROBOTICS_12,
     key="VA ROBOTICS week 36",
     outcome_day=_ROBOTICS_START + 7 * 36,
-    published=PublishedEffect(
-        value=2.88, interval=(0.23, 5.52), note=f"2.88 (95% CI 0.23 to 5.52), {_ROBOTICS_NOTE}"
-    ),
+    published=_robotics_effect(2.88, 0.23, 5.52),
     emulation=_robotics_emulation("robot − usual care", 36),
 )
 
