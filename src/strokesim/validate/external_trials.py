@@ -615,6 +615,22 @@ def _robotics_effect(value: float, low: float, high: float) -> PublishedEffect:
     )
 
 
+def _robotics_reading(
+    week: int, contrast: str, published: tuple[float, float, float], suffix: str = ""
+) -> dict[str, Any]:
+    """The fields of a VA ROBOTICS check read ``week`` weeks after randomisation.
+
+    ``published`` is (value, 95% CI low, high); ``suffix`` tells apart two contrasts
+    read at the same week.
+    """
+    return {
+        "key": f"VA ROBOTICS week {week}{suffix}",
+        "outcome_day": _ROBOTICS_START + 7 * week,
+        "published": _robotics_effect(*published),
+        "emulation": _robotics_emulation(contrast, week),
+    }
+
+
 def _robotics_emulation(contrast: str, week: int) -> str:
     return (
         "Usual care to day 365 (VA ROBOTICS: ≥ 6 months after stroke, on average years); "
@@ -631,7 +647,7 @@ def _robotics_emulation(contrast: str, week: int) -> str:
 
 
 VA_ROBOTICS_12: Final[ExternalTrial] = ExternalTrial(
-    key="VA ROBOTICS week 12",
+    **_robotics_reading(12, "robot − usual care", (2.17, -0.23, 4.58)),
     finding=(
         "In chronic moderate–severe paresis, 12 weeks of robot-assisted therapy did not "
         "beat usual care significantly on the FMA-UE at 12 weeks (+2.17 points) and was "
@@ -645,26 +661,19 @@ VA_ROBOTICS_12: Final[ExternalTrial] = ExternalTrial(
     build_arms=_robotics_arms,
     contrast=("robot", "usual_care"),
     outcome_measure="fma_ue",
-    outcome_day=_ROBOTICS_START + 7 * 12,
     statistic="change",
-    published=_robotics_effect(2.17, -0.23, 4.58),
-    emulation=_robotics_emulation("robot − usual care", 12),
 )
 
 VA_ROBOTICS_COMPARISON: Final[ExternalTrial] = dataclasses.replace(
     VA_ROBOTICS_12,
-    key="VA ROBOTICS week 12, vs comparison",
+    **_robotics_reading(
+        12, "robot − intensive comparison therapy", (-0.14, -2.77, 2.50), ", vs comparison"
+    ),
     contrast=("robot", "intensive_comparison"),
-    published=_robotics_effect(-0.14, -2.77, 2.50),
-    emulation=_robotics_emulation("robot − intensive comparison therapy", 12),
 )
 
 VA_ROBOTICS_36: Final[ExternalTrial] = dataclasses.replace(
-    VA_ROBOTICS_12,
-    key="VA ROBOTICS week 36",
-    outcome_day=_ROBOTICS_START + 7 * 36,
-    published=_robotics_effect(2.88, 0.23, 5.52),
-    emulation=_robotics_emulation("robot − usual care", 36),
+    VA_ROBOTICS_12, **_robotics_reading(36, "robot − usual care", (2.88, 0.23, 5.52))
 )
 
 #: The held-out trials, in the order of the report.
