@@ -26,8 +26,18 @@ and bands, the three things such a benefit needs:
    could plausibly open a mild benefit (recruitment, effort reserve, rater, gating,
    carry-over, use-dependent learning of the disinhibited units), with the number
    of mild patients whose outcome differs at all.
+4. **Room on the scale.** The sham arm's FMA-UE on day 90 by FMA0 (the mild band
+   split at 56), with the points still missing and the share of them that are
+   hyperreflexia (the ``normal_reflex_activity`` item): the most any intervention
+   could add in each group.
+5. **Where a lasting change would have to sit.** The sham arm's day-90 state
+   edited once (ipsilesional input or crossed output × 1.2, inhibition onto
+   ipsilesional M1 × 0.5 or removed, contralesional uncrossed and reticular output
+   × 0.5, contralesional input × 0.7, reflex excess × 0.9) and assessed at once:
+   which lasting state change a mild benefit would need, and what it would cost
+   severe patients.
 
-Nothing here changes the registry. At ``--n 200`` the script takes about eleven
+Nothing here changes the registry. At ``--n 200`` the script takes about eight
 minutes on 2 CPU cores.
 """
 
@@ -36,7 +46,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import jax
 import jax.numpy as jnp
@@ -44,11 +54,13 @@ import numpy as np
 from study_cli import study_main  # calibration/ is on the path of its scripts
 
 import strokesim  # noqa: F401  (sets the XLA device count before JAX loads)
+from strokesim.assess.battery import assess_batch
 from strokesim.branching import Snapshot, advance, run_arms
+from strokesim.model.anatomy import FMA_ITEMS
 from strokesim.model.dynamics import limb_drive_scales
-from strokesim.model.network import cortical_responses, limb_drive
+from strokesim.model.network import Weights, cortical_responses, limb_drive
 from strokesim.model.parameters import REGISTRY, model_parameters
-from strokesim.model.state import availability, descending_survival
+from strokesim.model.state import PatientState, availability, descending_survival
 from strokesim.model.tasks import fma_tasks
 from strokesim.model.template import healthy_template, task_code
 from strokesim.simulate import Record
@@ -202,6 +214,103 @@ def day_14_change_rows(cohort: ValidationCohort, masks: Mapping[str, np.ndarray]
     return rows
 
 
+#: Upper part of the mild band (FMA0, points): patients with at most 10 points to regain.
+MILD_SPLIT_FMA = 56
+_REFLEX_ITEM = FMA_ITEMS.index("normal_reflex_activity")
+
+
+def _scaled(weights: Weights, field: str, hemisphere: int, factor: float) -> Weights:
+    array = getattr(weights, field)
+    return weights._replace(**{field: array.at[:, hemisphere].multiply(factor)})
+
+
+#: Day-90 state edits (label → edit of the sham arm's states); hemisphere 0 ipsilesional.
+DAY_90_EDITS: dict[str, Callable[[PatientState], PatientState]] = {
+    "ipsilesional input weights × 1.2": lambda s: s._replace(
+        weights=_scaled(s.weights, "w_in", 0, 1.2)
+    ),
+    "ipsilesional crossed output × 1.2": lambda s: s._replace(
+        weights=_scaled(s.weights, "w_cross", 0, 1.2)
+    ),
+    "inhibition onto ipsilesional M1 × 0.5": lambda s: s._replace(ihi=s.ihi.at[:, 0].multiply(0.5)),
+    "inhibition onto ipsilesional M1 removed": lambda s: s._replace(ihi=s.ihi.at[:, 0].set(0.0)),
+    "contralesional uncrossed and reticular output × 0.5": lambda s: s._replace(
+        weights=_scaled(_scaled(s.weights, "w_uncross", 1, 0.5), "w_ret", 1, 0.5)
+    ),
+    "contralesional input weights × 0.7": lambda s: s._replace(
+        weights=_scaled(s.weights, "w_in", 1, 0.7)
+    ),
+    "reflex excess × 0.9": lambda s: s._replace(reflex=1.0 + 0.9 * (s.reflex - 1.0)),
+}
+
+
+def edited_states(label: str, states: PatientState) -> PatientState:
+    """The states (NumPy or JAX arrays) with the day-90 edit ``label`` applied, as JAX arrays."""
+    return DAY_90_EDITS[label](jax.tree.map(jnp.asarray, states))
+
+
+def _sham_day_90(cohort: ValidationCohort) -> Snapshot:
+    start = cohort.snapshot(V6_DESIGN.start_day)
+    sham = dataclasses.replace(start, protocol=stimulation_protocols(V6_DESIGN)["sham"])
+    return advance(sham, V6_DESIGN.outcome_day)
+
+
+def _assess(snap: Snapshot, states: PatientState) -> dict[str, np.ndarray]:
+    params = snap.params
+    scores = assess_batch(
+        jax.tree.map(jnp.asarray, states),
+        snap.constants,
+        healthy_template(params),
+        params,
+        jnp.asarray(float(snap.day)),
+    )
+    return {k: np.asarray(scores[k]) for k in ("fma_ue", "fma_items")}
+
+
+def room_rows(snap: Snapshot, fma0: np.ndarray, masks: Mapping[str, np.ndarray]) -> list[str]:
+    """Table rows: the sham arm's day-90 FMA-UE and the points it still misses, by FMA0."""
+    scores = _assess(snap, snap.states)
+    mild = masks["mild"]
+    groups = {
+        f"mild, FMA0 {int(fma0[mild].min()) if mild.any() else 0}–{MILD_SPLIT_FMA - 1}": mild
+        & (fma0 < MILD_SPLIT_FMA),
+        f"mild, FMA0 {MILD_SPLIT_FMA}–66": mild & (fma0 >= MILD_SPLIT_FMA),
+        **{b: m for b, m in masks.items() if b != "mild"},
+    }
+    rows = [
+        "| group | n | FMA0 | FMA-UE day 90 (sham) | points missing | of them hyperreflexia |",
+        "|" + "---|" * 6,
+    ]
+    for label, m in groups.items():
+        if not m.any():
+            rows.append(f"| {label} | 0 | | | | |")
+            continue
+        missing = 66.0 - scores["fma_ue"][m].mean()
+        reflex = (2.0 - scores["fma_items"][m, _REFLEX_ITEM]).mean()
+        rows.append(
+            f"| {label} | {int(m.sum())} | {fma0[m].mean():.1f} | "
+            f"{scores['fma_ue'][m].mean():.1f} | {missing:.1f} | {reflex:.2f} |"
+        )
+    return rows
+
+
+def day_90_edit_rows(snap: Snapshot, masks: Mapping[str, np.ndarray]) -> list[str]:
+    """Table rows: day-90 FMA-UE change from editing the sham arm's state (:data:`DAY_90_EDITS`)."""
+    base = _assess(snap, snap.states)["fma_ue"].astype(np.float64)
+    rows = [
+        "| day-90 edit | "
+        + " | ".join(f"{b} ΔFMA-UE" for b in masks)
+        + " | mild patients changed |",
+        "|" + "---|" * (2 + len(masks)),
+    ]
+    for label in DAY_90_EDITS:
+        delta = _assess(snap, edited_states(label, snap.states))["fma_ue"] - base
+        cells = " | ".join(f"{delta[m].mean():+.3f}" for m in masks.values())
+        changed = np.count_nonzero(delta[masks["mild"]])
+        rows.append(f"| {label} | {cells} | {changed} of {int(masks['mild'].sum())} |")
+    return rows
+
+
 def variant_row(label: str, cohort: ValidationCohort) -> str:
     """One table row: V6 paired difference per band and mild patients that differ."""
     data = contralesional_inhibition_experiment(cohort).inputs
@@ -236,11 +345,17 @@ def study(variants: Mapping[str, Mapping[str, float]], n: int, seed: int) -> lis
         cohort = ValidationCohort(n, seed, params=model_parameters(**overrides))
         rows.append(variant_row(label, cohort))
         if not states:
-            masks = band_masks(patient_values(cohort.assess(BASELINE_DAY), "fma_ue"))
+            fma0 = patient_values(cohort.assess(BASELINE_DAY), "fma_ue")
+            masks = band_masks(fma0)
             states = ["### Habitual command on the FMA-UE tasks (1 = healthy)", ""]
             states += command_rows(cohort, masks)
             states += ["", "### Changes from day 14 (sham arm)", ""]
             states += day_14_change_rows(cohort, masks)
+            day_90 = _sham_day_90(cohort)
+            states += ["", "### Room on the scale (sham arm, day 90)", ""]
+            states += room_rows(day_90, fma0, masks)
+            states += ["", "### Day-90 state edits (sham arm, assessed at once)", ""]
+            states += day_90_edit_rows(day_90, masks)
         cohort.release()
         print(f"{label}: {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
     return states + rows

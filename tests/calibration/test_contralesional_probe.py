@@ -48,3 +48,42 @@ def test_unwritable_out_exits_2_before_anything_runs(probe, capsys, tmp_path):
     err = capsys.readouterr().err.strip()
     assert "\n" not in err
     assert "--out" in err
+
+
+def test_day_90_edits_change_only_the_hemisphere_and_field_they_name(probe):
+    import jax
+    import numpy as np
+
+    from strokesim.model.parameters import model_parameters
+    from strokesim.model.state import initial_state
+    from strokesim.model.template import healthy_template
+
+    params = model_parameters()
+    one = initial_state(healthy_template(params), params)
+    # a batch of two patients with some reflex excess, as the probe's day-90 states have
+    # snapshots hold NumPy arrays
+    states = jax.tree.map(lambda x: np.stack([np.asarray(x)] * 2), one)
+    states = states._replace(reflex=states.reflex + 0.5)
+    flat_before = jax.tree_util.tree_leaves_with_path(states)
+    for label in probe.DAY_90_EDITS:
+        edited = probe.edited_states(label, states)
+        changed = {
+            jax.tree_util.keystr(path): np.asarray(after) != np.asarray(before)
+            for (path, before), after in zip(flat_before, jax.tree.leaves(edited), strict=True)
+            if np.any(np.asarray(after) != np.asarray(before))
+        }
+        assert changed, label  # each edit changes something
+        for path, mask in changed.items():
+            if path in (".reflex",):
+                continue
+            hemisphere_axis = mask[:, 0].any(), mask[:, 1].any()  # (patient, hemisphere, ...)
+            if label.startswith("ipsilesional") or "onto ipsilesional" in label:
+                assert hemisphere_axis == (True, False), (label, path)
+            if label.startswith("contralesional"):
+                assert hemisphere_axis == (False, True), (label, path)
+
+
+def test_the_room_table_splits_the_mild_band_inside_it(probe):
+    from strokesim.validate.metrics_targets import LEAPS_MILD_MIN_FMA
+
+    assert LEAPS_MILD_MIN_FMA < probe.MILD_SPLIT_FMA <= 66
