@@ -71,7 +71,7 @@ from strokesim.validate.experiments_twins import (
     contralesional_inhibition_experiment,
     patient_values,
 )
-from strokesim.validate.metrics_targets import band_masks
+from strokesim.validate.metrics_targets import LEAPS_MILD_MIN_FMA, band_masks
 
 #: Parameter variants: overrides of the registry defaults (first: none).
 VARIANTS: dict[str, dict[str, float]] = {
@@ -258,7 +258,7 @@ def _sham_day_90(cohort: ValidationCohort) -> Snapshot:
 def _assess(snap: Snapshot, states: PatientState) -> dict[str, np.ndarray]:
     params = snap.params
     scores = assess_batch(
-        jax.tree.map(jnp.asarray, states),
+        states,
         snap.constants,
         healthy_template(params),
         params,
@@ -267,13 +267,13 @@ def _assess(snap: Snapshot, states: PatientState) -> dict[str, np.ndarray]:
     return {k: np.asarray(scores[k]) for k in ("fma_ue", "fma_items")}
 
 
-def room_rows(snap: Snapshot, fma0: np.ndarray, masks: Mapping[str, np.ndarray]) -> list[str]:
-    """Table rows: the sham arm's day-90 FMA-UE and the points it still misses, by FMA0."""
-    scores = _assess(snap, snap.states)
+def room_rows(
+    scores: Mapping[str, np.ndarray], fma0: np.ndarray, masks: Mapping[str, np.ndarray]
+) -> list[str]:
+    """Table rows: the sham arm's day-90 FMA-UE (``scores``) and the points it still misses."""
     mild = masks["mild"]
     groups = {
-        f"mild, FMA0 {int(fma0[mild].min()) if mild.any() else 0}–{MILD_SPLIT_FMA - 1}": mild
-        & (fma0 < MILD_SPLIT_FMA),
+        f"mild, FMA0 {LEAPS_MILD_MIN_FMA}–{MILD_SPLIT_FMA - 1}": mild & (fma0 < MILD_SPLIT_FMA),
         f"mild, FMA0 {MILD_SPLIT_FMA}–66": mild & (fma0 >= MILD_SPLIT_FMA),
         **{b: m for b, m in masks.items() if b != "mild"},
     }
@@ -294,9 +294,14 @@ def room_rows(snap: Snapshot, fma0: np.ndarray, masks: Mapping[str, np.ndarray])
     return rows
 
 
-def day_90_edit_rows(snap: Snapshot, masks: Mapping[str, np.ndarray]) -> list[str]:
-    """Table rows: day-90 FMA-UE change from editing the sham arm's state (:data:`DAY_90_EDITS`)."""
-    base = _assess(snap, snap.states)["fma_ue"].astype(np.float64)
+def day_90_edit_rows(
+    snap: Snapshot, scores: Mapping[str, np.ndarray], masks: Mapping[str, np.ndarray]
+) -> list[str]:
+    """Table rows: day-90 FMA-UE change from editing the sham arm's state (:data:`DAY_90_EDITS`).
+
+    ``scores``: the unedited sham arm's day-90 assessment.
+    """
+    base = scores["fma_ue"].astype(np.float64)
     rows = [
         "| day-90 edit | "
         + " | ".join(f"{b} ΔFMA-UE" for b in masks)
@@ -352,10 +357,11 @@ def study(variants: Mapping[str, Mapping[str, float]], n: int, seed: int) -> lis
             states += ["", "### Changes from day 14 (sham arm)", ""]
             states += day_14_change_rows(cohort, masks)
             day_90 = _sham_day_90(cohort)
+            scores = _assess(day_90, day_90.states)
             states += ["", "### Room on the scale (sham arm, day 90)", ""]
-            states += room_rows(day_90, fma0, masks)
+            states += room_rows(scores, fma0, masks)
             states += ["", "### Day-90 state edits (sham arm, assessed at once)", ""]
-            states += day_90_edit_rows(day_90, masks)
+            states += day_90_edit_rows(day_90, scores, masks)
         cohort.release()
         print(f"{label}: {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
     return states + rows

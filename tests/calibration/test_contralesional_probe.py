@@ -60,8 +60,8 @@ def test_day_90_edits_change_only_the_hemisphere_and_field_they_name(probe):
 
     params = model_parameters()
     one = initial_state(healthy_template(params), params)
-    # a batch of two patients with some reflex excess, as the probe's day-90 states have
-    # snapshots hold NumPy arrays
+    # a batch of two patients, in NumPy arrays as snapshots hold them, with some reflex
+    # excess as the probe's day-90 states have
     states = jax.tree.map(lambda x: np.stack([np.asarray(x)] * 2), one)
     states = states._replace(reflex=states.reflex + 0.5)
     flat_before = jax.tree_util.tree_leaves_with_path(states)
@@ -74,7 +74,7 @@ def test_day_90_edits_change_only_the_hemisphere_and_field_they_name(probe):
         }
         assert changed, label  # each edit changes something
         for path, mask in changed.items():
-            if path in (".reflex",):
+            if path == ".reflex":
                 continue
             hemisphere_axis = mask[:, 0].any(), mask[:, 1].any()  # (patient, hemisphere, ...)
             if label.startswith("ipsilesional") or "onto ipsilesional" in label:
