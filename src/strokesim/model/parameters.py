@@ -117,7 +117,8 @@ _LITERATURE: tuple[Parameter, ...] = (
         1.0,
         4.0,
         "Effort reserve: everyday and test movements use a fraction of maximal voluntary "
-        "drive (Riek 2000; McCrea 2005 task demands 20–50% MVC); calibrated against V1",
+        "drive (Riek 2000; McCrea 2005 task demands 20–50% MVC); set by hand, not fitted: "
+        "V1 across its range in docs/hand_set.md",
         "Most a person can scale a task's motor command up to reach its target.",
     ),
     Parameter(
@@ -155,7 +156,8 @@ _LITERATURE: tuple[Parameter, ...] = (
         "fraction",
         0.4,
         0.9,
-        "Penumbra/diaschisis share of affected M1 units; DESIGN §3.8; Prabhakaran 2008",
+        "Penumbra/diaschisis share of affected M1 units; DESIGN §3.8; Prabhakaran 2008; "
+        "calibrated against V1",
         "Mean share of lesion-affected ipsilesional units that are stunned rather than dead.",
     ),
     Parameter(
@@ -203,7 +205,7 @@ _LITERATURE: tuple[Parameter, ...] = (
         1.0,
         10.0,
         "Biernaskie et al. 2004 J Neurosci 24:1245 (rehabilitation at day 5 >> day 30); "
-        "Dromerick 2021 PNAS (CPASS)",
+        "Dromerick 2021 PNAS (CPASS); calibrated against V8",
         "Plasticity gain in the first days after onset relative to the chronic floor.",
     ),
     Parameter(
@@ -213,7 +215,7 @@ _LITERATURE: tuple[Parameter, ...] = (
         15.0,
         120.0,
         "Zeiler & Krakauer 2013 Curr Opin Neurol (sensitive period of weeks–months); "
-        "Dromerick 2021 (day 60–90 effective, later not)",
+        "Dromerick 2021 (day 60–90 effective, later not); calibrated against V8",
         "Time constant with which plasticity decays from its peak to the chronic floor.",
     ),
     Parameter(
@@ -375,7 +377,7 @@ _LITERATURE: tuple[Parameter, ...] = (
         0.0,
         30.0,
         "GABAergic inhibition gates motor learning (Stagg 2011 Curr Biol 21:480; Blicher "
-        "2015 NNR); calibrated against V6",
+        "2015 NNR); set by hand, not fitted: V6 across its range in docs/hand_set.md",
         "Suppression of a hemisphere's plasticity per unit of transcallosal inhibition received.",
     ),
     Parameter(
@@ -432,7 +434,8 @@ _LITERATURE: tuple[Parameter, ...] = (
         0.0,
         10.0,
         "Ipsilesional-arm deficits after stroke (Maenza et al. 2020 Neurorehabil Neural "
-        "Repair; Schaefer 2009 Brain); calibrated against V11",
+        "Repair; Schaefer 2009 Brain); set by hand, not fitted: V11 across its range in "
+        "docs/hand_set.md",
         "Extra non-paretic motor noise per unit share of the lesioned hemisphere unavailable.",
     ),
     Parameter(

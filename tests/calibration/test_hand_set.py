@@ -1,0 +1,29 @@
+"""The hand-set parameter study: its parameters, their targets and its errors."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def hand_set(load_script):
+    return load_script("hand_set")
+
+
+def test_hand_set_parameters_are_not_fitted_and_point_to_this_study(hand_set) -> None:
+    from strokesim.model.parameters import REGISTRY
+    from strokesim.validate.metrics_targets import TARGETS
+
+    for name, target in hand_set.HAND_SET.items():
+        p = REGISTRY[name]
+        assert p.calibrated_by is None, name
+        assert target in TARGETS, target
+        assert target in p.source and "docs/hand_set.md" in p.source, name
+        low, value, high = hand_set.range_points(name)
+        assert low < value < high, name
+
+
+def test_bad_cohort_size_exits_2_with_one_line_naming_the_field(hand_set, capsys) -> None:
+    assert hand_set.main(["--n", "3"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "n" in err
