@@ -34,13 +34,6 @@ def test_day_14_changes_lower_what_they_name_and_command_days_span_the_v6_course
     assert list(probe.COMMAND_DAYS) == sorted(set(probe.COMMAND_DAYS))
 
 
-def test_bad_cohort_size_exits_2_with_one_line_naming_the_field(probe, capsys):
-    assert probe.main(["--n", "3"]) == 2
-    err = capsys.readouterr().err.strip()
-    assert "\n" not in err
-    assert "--n" in err
-
-
 def test_unwritable_out_exits_2_before_anything_runs(probe, capsys, tmp_path):
     blocker = tmp_path / "a_file"
     blocker.write_text("")

@@ -1,4 +1,4 @@
-"""The hand-set parameter study: its parameters, their targets and its errors."""
+"""The hand-set parameter study: its parameters and their targets."""
 
 from __future__ import annotations
 
@@ -21,9 +21,3 @@ def test_hand_set_parameters_are_not_fitted_and_point_to_this_study(hand_set) ->
         assert target in p.source and "docs/hand_set.md" in p.source, name
         low, value, high = hand_set.range_points(name)
         assert low < value < high, name
-
-
-def test_bad_cohort_size_exits_2_with_one_line_naming_the_field(hand_set, capsys) -> None:
-    assert hand_set.main(["--n", "3"]) == 2
-    err = capsys.readouterr().err.strip()
-    assert "\n" not in err and "n" in err

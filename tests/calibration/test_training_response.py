@@ -32,10 +32,3 @@ def test_headroom_probe_trains_daily_for_the_requested_days(study):
     assert training.trials_per_session == 1000
     assert training.task_mix == study.PROGRAMME.task_mix
     assert training.task_mix["selective_movement"] == pytest.approx(0.4)
-
-
-def test_bad_cohort_size_exits_2_with_one_line_naming_the_field(study, capsys):
-    assert study.main(["--n", "3"]) == 2
-    err = capsys.readouterr().err.strip()
-    assert "\n" not in err
-    assert "--n" in err and "3" in err
