@@ -28,6 +28,7 @@ from strokesim.validate.experiments import (
     ValidationCohort,
     chronic_intensive_experiment,
     contralesional_inhibition_experiment,
+    laterality_experiment,
     learned_non_use_experiment,
     nonparetic_deficit_experiment,
     task_specificity_experiment,
@@ -59,6 +60,7 @@ SHORT = {
     "V12": lambda c: task_specificity_experiment(
         c, design=TaskSpecificityDesign(start_day=120, weeks=1)
     ),
+    "V13": lambda c: laterality_experiment(c, n_controls=N),
 }
 
 
