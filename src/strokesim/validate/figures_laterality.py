@@ -32,6 +32,7 @@ __all__ = ["laterality_figure"]
 
 _DAYS_PER_WEEK: Final[float] = 7.0
 _JITTER: Final[float] = 0.25  # points: separates integer FMA-UE scores in the scatter
+_MIN_FRACTION_SHOWN: Final[float] = -0.5  # recovered fraction at the rise panel's left edge
 
 
 def laterality_figure(result: TargetResult, data: ExperimentData) -> Figure:
@@ -39,7 +40,8 @@ def laterality_figure(result: TargetResult, data: ExperimentData) -> Figure:
 
     Left: mean laterality index (95% CI) of each FMA0 band at every natural-history
     visit, with the controls' mean. Middle: each patient's rise from week 1 to week
-    26 against their recovered fraction, the best and worst thirds' means marked.
+    26 against their recovered fraction (by FMA0 band), the best and worst thirds'
+    means marked over the fractions they span.
     Right: the index against the FMA-UE at week 26 (Pearson r in the box).
     """
     days, li = data.figure["days"], data.figure["li"]
@@ -77,7 +79,18 @@ def laterality_figure(result: TargetResult, data: ExperimentData) -> Figure:
     fraction = recovered_fraction(fma0, late)
     room = np.isfinite(fraction)
     rise = inputs["li_w26"] - inputs["li_w1"]
-    rise_axes.scatter(fraction[room], rise[room], s=8, color=GREY, alpha=0.5, linewidth=0)
+    for name, members in bands.items():
+        colour, marker, _ = BANDS[name]
+        shown = members & room
+        rise_axes.scatter(
+            fraction[shown],
+            rise[shown],
+            s=9,
+            color=colour,
+            marker=marker,
+            alpha=0.5,
+            linewidth=0,
+        )
     third = int(room.sum()) // 3
     if third:
         order = np.sort(fraction[room])
@@ -94,11 +107,15 @@ def laterality_figure(result: TargetResult, data: ExperimentData) -> Figure:
                 label=f"{label}: mean rise {result.measured[key]:.3g}",
             )
     rise_axes.axhline(0.0, color="black", linewidth=0.8)
+    # a few patients who start near 66 and lose points have fractions far below 0
+    left = max(_MIN_FRACTION_SHOWN, float(np.min(fraction[room], initial=0.0)) - 0.05)
+    rise_axes.set_xlim(left, 1.05)
+    hidden = int(np.sum(fraction[room] < left))
     label_axes(
         rise_axes,
         "Recovered fraction (FMA-UE week 26 − FMA0)/(66 − FMA0)",
         "Rise of the index, week 1 → 26",
-        "Rise by recovery",
+        "Rise by recovery" + (f" ({hidden} with fraction < {left:g} not shown)" if hidden else ""),
     )
     rise_axes.legend(loc="upper left", fontsize=9)
     note(
