@@ -159,7 +159,7 @@ def test_extra_training_design_is_twenty_hours() -> None:
     assert design.trials_per_session == 64
 
 
-@pytest.mark.parametrize("bad", ["V13", "V1,X", "", [" "]])
+@pytest.mark.parametrize("bad", ["V14", "V1,X", "", [" "]])
 def test_bad_target_selection_is_a_user_error(bad: object) -> None:
     with pytest.raises(UserInputError, match="--only"):
         parse_only(bad)  # type: ignore[arg-type]
