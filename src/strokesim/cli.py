@@ -489,7 +489,7 @@ def validate(
         ),
     ] = None,
 ) -> None:
-    """Run the validation battery (VALIDATION.md V1–V12); exit 0 only if all pass."""
+    """Run the validation battery (VALIDATION.md V1–V13); exit 0 only if all pass."""
     with _user_errors():
         from strokesim.validate.battery import validate_command
 

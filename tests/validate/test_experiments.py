@@ -28,6 +28,7 @@ from strokesim.validate.experiments import (
     ValidationCohort,
     chronic_intensive_experiment,
     contralesional_inhibition_experiment,
+    laterality_experiment,
     learned_non_use_experiment,
     nonparetic_deficit_experiment,
     task_specificity_experiment,
@@ -59,6 +60,7 @@ SHORT = {
     "V12": lambda c: task_specificity_experiment(
         c, design=TaskSpecificityDesign(start_day=120, weeks=1)
     ),
+    "V13": lambda c: laterality_experiment(c, n_controls=N),
 }
 
 
@@ -157,7 +159,7 @@ def test_extra_training_design_is_twenty_hours() -> None:
     assert design.trials_per_session == 64
 
 
-@pytest.mark.parametrize("bad", ["V13", "V1,X", "", [" "]])
+@pytest.mark.parametrize("bad", ["V14", "V1,X", "", [" "]])
 def test_bad_target_selection_is_a_user_error(bad: object) -> None:
     with pytest.raises(UserInputError, match="--only"):
         parse_only(bad)  # type: ignore[arg-type]

@@ -23,11 +23,12 @@ _MY_MODULES = [
     "strokesim.validate.metrics_recovery",
     "strokesim.validate.metrics_experiments",
     "strokesim.validate.metrics_secondary",
+    "strokesim.validate.metrics_laterality",
 ]
 
 
-def test_targets_cover_v1_to_v12_with_ranges_and_sources() -> None:
-    assert list(TARGETS) == [f"V{i}" for i in range(1, 13)]
+def test_targets_cover_v1_to_v13_with_ranges_and_sources() -> None:
+    assert list(TARGETS) == [f"V{i}" for i in range(1, 14)]
     for target_id, spec in TARGETS.items():
         assert spec.target_id == target_id
         assert spec.ranges, target_id
@@ -91,6 +92,7 @@ def test_metrics_exports_every_public_name_once() -> None:
         "spasticity",
         "nonparetic_deficit",
         "task_specificity",
+        "laterality_recovery",
     }
     assert functions <= set(metrics.__all__)
 

@@ -14,6 +14,7 @@ import numpy as np
 from strokesim.assess.arat import arat_items
 from strokesim.assess.attempts import attempt_tasks
 from strokesim.assess.fugl_meyer import fugl_meyer_items
+from strokesim.assess.laterality import laterality_index, paretic_hand_tasks, task_m1_activity
 from strokesim.assess.scoring import perceived
 from strokesim.assess.spasticity import modified_ashworth
 from strokesim.assess.strength import grip_strength_kg, mrc_grades, safe_score
@@ -56,6 +57,8 @@ _PARETIC = TaskSet(
         for f in ("names", "target", "selectivity", "family")
     )
 )
+# Paretic-hand movements of the practice set: the laterality index's tasks.
+_HAND_TASKS = paretic_hand_tasks(_PRACTICE.family)
 _SPLITS = np.cumsum([len(t.names) for t in (_FMA, _ARAT, _MRC)])
 # MRC grades a contraction held for a few seconds: the rater judges its average, in
 # which trial-to-trial motor noise shrinks roughly as 1/√(independent samples ≈ 10)
@@ -131,12 +134,7 @@ def assess_patient(
         keys[8],
         params,
     )
-    distal = np.isin(
-        _PRACTICE.family,
-        [TASK_FAMILIES.index(f) for f in ("distal_grasp", "fine_pinch", "bimanual")],
-    )
-    activity = jnp.mean(practice["activity"][distal][:, :, :N_M1_UNITS], axis=(0, 2))
-    laterality = (activity[0] - activity[1]) / jnp.maximum(activity[0] + activity[1], 1e-6)
+    activity = task_m1_activity(practice["activity"], _HAND_TASKS)
     mal = jnp.clip(
         5.0 * state.use / _HEALTHY_USE + rater_noise * _MAL_REPORT_SD * jax.random.normal(keys[9]),
         0.0,
@@ -153,7 +151,7 @@ def assess_patient(
         "mas_elbow": mas[0],
         "mas_wrist": mas[1],
         **tms,
-        "laterality_index": laterality,
+        "laterality_index": laterality_index(activity),
         "paretic_use_fraction": state.use,
         "mal_amount": mal,
         "nonparetic_dexterity": 100.0

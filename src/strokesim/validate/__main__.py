@@ -24,7 +24,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Parse the options, run the battery, return the exit code."""
     parser = argparse.ArgumentParser(
         prog="python -m strokesim.validate",
-        description="Run the validation battery (VALIDATION.md targets V1–V12). " + DISCLAIMER,
+        description="Run the validation battery (VALIDATION.md targets V1–V13). " + DISCLAIMER,
     )
     parser.add_argument("--n", type=int, default=1000, help="virtual patients (default 1000)")
     parser.add_argument("--seed", type=int, default=0, help="root seed (default 0)")

@@ -42,6 +42,7 @@ from strokesim.validate.metrics import (
     chronic_intensive,
     contralesional_inhibition,
     format_results_table,
+    laterality_recovery,
     learned_non_use,
     mep_positive_outcome,
     non_fitters,
@@ -70,6 +71,7 @@ METRICS: Final[dict[str, Callable[..., TargetResult]]] = {
     "V10": spasticity,
     "V11": nonparetic_deficit,
     "V12": task_specificity,
+    "V13": laterality_recovery,
 }
 #: Bootstrap replicates of the confidence intervals.
 DEFAULT_N_BOOT: Final[int] = 1000

@@ -1,4 +1,4 @@
-"""The validation experiments: one function per target V1–V12 that runs what the target needs.
+"""The validation experiments: one function per target V1–V13 that runs what the target needs.
 
 Every experiment takes a :class:`ValidationCohort` (the default virtual cohort of
 ``n`` patients and one seed, which runs the simulations several targets share on
@@ -7,7 +7,7 @@ target's metric function in :mod:`strokesim.validate.metrics`, the extra arrays
 its figure needs, and a description of how the finding is emulated.
 
 - V1–V5, V10: read from one natural-history run (usual care, 180 days);
-- V11: the same run, against lesion-free virtual controls;
+- V11, V13: the same run, against lesion-free virtual controls;
 - V6–V9, V12: counterfactual twins branched from the usual-care course
   (:mod:`strokesim.validate.experiments_twins`).
 
@@ -68,6 +68,7 @@ __all__ = [
     "ValidationCohort",
     "chronic_intensive_experiment",
     "contralesional_inhibition_experiment",
+    "laterality_experiment",
     "learned_non_use_experiment",
     "mep_positive_outcome_experiment",
     "non_fitters_experiment",
@@ -82,9 +83,10 @@ __all__ = [
 
 #: Day of the 3-month outcome (ARAT for V4, V5).
 THREE_MONTHS_DAY: Final[int] = 90
-#: Day of the 6-month outcome (FMA-UE for V1–V3, MAS for V10) and of "week 26" (V11).
+#: Day of the 6-month outcome (FMA-UE for V1–V3, MAS for V10) and of "week 26" (V11, V13):
+#: the cohort's 6-month visit, two days before day 182 (the natural history records 180).
 SIX_MONTHS_DAY: Final[int] = 180
-#: Fewest lesion-free controls for V11 (VALIDATION.md: n_controls ≥ 100).
+#: Fewest lesion-free controls for V11 and V13 (VALIDATION.md: n_controls ≥ 100).
 DEFAULT_MIN_CONTROLS: Final[int] = 100
 
 _COHORT_DESIGN = (
@@ -218,6 +220,45 @@ def nonparetic_deficit_experiment(
     )
 
 
+def laterality_experiment(
+    cohort: ValidationCohort, *, n_controls: int | None = None
+) -> ExperimentData:
+    """V13: laterality index of paretic-hand M1 activity at weeks 1 and 26, and controls'.
+
+    Parameters
+    ----------
+    cohort
+        The validation cohort.
+    n_controls
+        Lesion-free controls (default: as many as patients, at least 100): the same
+        controls as V11 (one shared run), assessed on day 7 of a run without
+        therapy.
+    """
+    history = cohort.natural_history()
+    count = n_controls if n_controls is not None else max(DEFAULT_MIN_CONTROLS, cohort.n)
+    controls = cohort.healthy_controls(count, WEEK1_DAY)
+    return ExperimentData(
+        "V13",
+        inputs={
+            "li_w1": _at(history, "laterality_index", WEEK1_DAY),
+            "li_w26": _at(history, "laterality_index", SIX_MONTHS_DAY),
+            "li_controls": controls["laterality_index"].to_numpy().astype(np.float64),
+            "fma0": _at(history, "fma_ue", BASELINE_DAY),
+            "fma_w26": _at(history, "fma_ue", SIX_MONTHS_DAY),
+        },
+        figure={
+            "days": history["day"].to_numpy(),
+            "li": patient_values(history, "laterality_index"),
+        },
+        design=_COHORT_DESIGN.format(n=cohort.n)
+        + "Laterality index (C − I)/(C + I) of M1 activity during the paretic hand's grasp, "
+        f"pinch and bimanual tasks on day {WEEK1_DAY} (week 1) and day {SIX_MONTHS_DAY} "
+        f"(week 26, the 6-month visit); FMA-UE on days {BASELINE_DAY} and {SIX_MONTHS_DAY}; "
+        f"{count} lesion-free virtual controls (those of V11), assessed on day {WEEK1_DAY}.",
+        n_patients=cohort.n,
+    )
+
+
 #: Target id → experiment, in VALIDATION.md order.
 EXPERIMENTS: Final[dict[str, Callable[[ValidationCohort], ExperimentData]]] = {
     "V1": proportional_recovery_experiment,
@@ -232,6 +273,7 @@ EXPERIMENTS: Final[dict[str, Callable[[ValidationCohort], ExperimentData]]] = {
     "V10": spasticity_experiment,
     "V11": nonparetic_deficit_experiment,
     "V12": task_specificity_experiment,
+    "V13": laterality_experiment,
 }
 
 #: Target id → days on which the usual-care course is branched (see ValidationCohort.plan).

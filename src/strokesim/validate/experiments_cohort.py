@@ -4,12 +4,12 @@ A :class:`ValidationCohort` fixes the default virtual population (``n`` patients
 drawn with one root seed) and runs, on first use and once only:
 
 - the **natural history**: every patient under usual care for 180 days, assessed
-  on :data:`NATURAL_HISTORY_DAYS` (targets V1–V5, V10, V11);
+  on :data:`NATURAL_HISTORY_DAYS` (targets V1–V5, V10, V11, V13);
 - the **usual-care course**: the same patients advanced day by day under usual
   care, with the full state kept at the days the experiments branch from
   (counterfactual twins of V6–V9, V12). Snapshots are chained: the state at day
   540 is reached from the one at day 270, not re-simulated from onset;
-- **healthy controls**: lesion-free virtual people with the cohort's ages (V11).
+- **healthy controls**: lesion-free virtual people with the cohort's ages (V11, V13).
 
 Every run here continues a snapshot (:func:`strokesim.branching.run_arms`) with the
 protocol compiled over one fixed horizon (:data:`COURSE_HORIZON_DAYS`): a run only
@@ -113,6 +113,7 @@ class ValidationCohort:
         self._natural_history: xr.Dataset | None = None
         self._snapshots: dict[int, Snapshot] = {}
         self._assessments: dict[int, xr.Dataset] = {}
+        self._controls: dict[tuple[int, int], xr.Dataset] = {}
         self._planned: set[int] = set()
 
     @staticmethod
@@ -216,10 +217,14 @@ class ValidationCohort:
         Returns
         -------
         xarray.Dataset
-            One recorded day, without a ``day`` dimension.
+            One recorded day, without a ``day`` dimension. Run once per
+            (``n_controls``, ``day``) and kept until :meth:`release`, so targets
+            asking for the same controls (V11, V13) share one run.
         """
         if n_controls < 20:
             raise UserInputError("n_controls", f"must be at least 20, got {n_controls}")
+        if (n_controls, day) in self._controls:
+            return self._controls[(n_controls, day)]
         ids = tuple(f"hc{index:05d}" for index in range(n_controls))
         ages = sample_population(ids, self.seed, params=self.params).age.astype(np.float32)
         zero = np.zeros(n_controls, np.float32)
@@ -234,9 +239,11 @@ class ValidationCohort:
         start = onset(controls, no_therapy(), seed=self.seed, params=self.params)
         horizon = max(COURSE_HORIZON_DAYS, day)
         arms = run_arms(start, {"no_therapy": start.protocol}, days=horizon, record=Record((day,)))
-        return arms.sel(arm="no_therapy", day=day, drop=True)
+        self._controls[(n_controls, day)] = arms.sel(arm="no_therapy", day=day, drop=True)
+        return self._controls[(n_controls, day)]
 
     def release(self) -> None:
-        """Drop the kept snapshots and assessments (each snapshot holds ~50 kB per patient)."""
+        """Drop the kept snapshots, assessments and controls (a snapshot: ~50 kB per patient)."""
         self._snapshots.clear()
         self._assessments.clear()
+        self._controls.clear()

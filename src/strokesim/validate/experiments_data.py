@@ -17,7 +17,7 @@ class ExperimentData:
     Attributes
     ----------
     target_id
-        ``"V1"`` … ``"V12"`` (key of :data:`strokesim.validate.metrics.TARGETS`).
+        ``"V1"`` … ``"V13"`` (key of :data:`strokesim.validate.metrics.TARGETS`).
     inputs
         Keyword arguments of the target's metric function (one value per analysed
         patient, in the same order).

@@ -6,7 +6,8 @@ a :class:`matplotlib.figure.Figure` built without ``pyplot`` (no global state).
 Pass ranges are drawn where they are values on an axis. This module holds the
 natural-history figures of recovery (V1–V5) and the dispatch
 :func:`target_figure`; spasticity and the non-paretic arm (V10, V11) are in
-:mod:`strokesim.validate.figures_secondary`, the twin experiments' figures in
+:mod:`strokesim.validate.figures_secondary`, laterality (V13) in
+:mod:`strokesim.validate.figures_laterality`, the twin experiments' figures in
 :mod:`strokesim.validate.figures_twins`.
 """
 
@@ -20,6 +21,7 @@ from matplotlib.figure import Figure
 
 from strokesim.predict.prep2 import PREP2_CATEGORIES
 from strokesim.validate.experiments_data import ExperimentData
+from strokesim.validate.figures_laterality import laterality_figure
 from strokesim.validate.figures_secondary import nonparetic_deficit_figure, spasticity_figure
 from strokesim.validate.figures_style import (
     BANDS,
@@ -46,6 +48,7 @@ from strokesim.validate.metrics import TARGETS, TargetResult
 
 __all__ = [
     "FIGURES",
+    "laterality_figure",
     "mep_positive_outcome_figure",
     "non_fitters_figure",
     "nonparetic_deficit_figure",
@@ -297,6 +300,7 @@ FIGURES: Final[dict[str, Callable[[TargetResult, ExperimentData], Figure]]] = {
     "V10": spasticity_figure,
     "V11": nonparetic_deficit_figure,
     "V12": task_specificity_figure,
+    "V13": laterality_figure,
 }
 
 

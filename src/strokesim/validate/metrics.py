@@ -1,4 +1,4 @@
-"""Validation metrics V1–V12: one pure function per published target, and a cohort adapter.
+"""Validation metrics V1–V13: one pure function per published target, and a cohort adapter.
 
 The public surface of the validation metrics, re-exported from the modules that
 implement them:
@@ -12,7 +12,9 @@ implement them:
 - :mod:`~strokesim.validate.metrics_experiments`: counterfactual-twin experiments
   (V6–V9, V12);
 - :mod:`~strokesim.validate.metrics_secondary`: spasticity and the non-paretic
-  arm (V10, V11).
+  arm (V10, V11);
+- :mod:`~strokesim.validate.metrics_laterality`: laterality of task-related
+  cortical activity (V13).
 
 Every metric takes plain per-patient arrays. :func:`evaluate_cohort` reads those
 arrays from the ``xarray.Dataset`` that ``strokesim.simulate`` returns for the
@@ -34,6 +36,7 @@ from strokesim.validate.metrics_experiments import (
     task_specificity,
     training_timing,
 )
+from strokesim.validate.metrics_laterality import laterality_recovery
 from strokesim.validate.metrics_recovery import (
     mep_positive_outcome,
     non_fitters,
@@ -56,6 +59,7 @@ __all__ = [
     "contralesional_inhibition",
     "evaluate_cohort",
     "format_results_table",
+    "laterality_recovery",
     "learned_non_use",
     "mep_positive_outcome",
     "non_fitters",

@@ -1,4 +1,4 @@
-"""The validation targets V1–V12 of VALIDATION.md, with their pass ranges written once.
+"""The validation targets V1–V13 of VALIDATION.md, with their pass ranges written once.
 
 Every metric function (``metrics_recovery``, ``metrics_experiments``,
 ``metrics_secondary``) reports named measured values, and
@@ -113,7 +113,7 @@ class TargetSpec:
     Attributes
     ----------
     target_id
-        ``"V1"`` … ``"V12"``.
+        ``"V1"`` … ``"V13"``.
     title
         Short name.
     finding
@@ -286,6 +286,28 @@ TARGETS: Final[dict[str, TargetSpec]] = {
             "Paired difference gain(trained family) − gain(untrained family): mean > 0 "
             "with 95% CI lower end > 0.",
             {"mean_difference": _above(0.0), "mean_difference_ci_low": _above(0.0)},
+        ),
+        TargetSpec(
+            "V13",
+            "Task-related activity is bilateral early and re-lateralises with recovery",
+            "Paretic-hand movement recruits both hemispheres early after stroke, the more "
+            "so the more severe the stroke, and activity re-lateralises as the hand recovers.",
+            "Ward 2003 Brain 126:2476; Ward 2003 Brain 126:1430; Rehme 2012 NeuroImage; "
+            "Calautti & Baron 2003 Stroke",
+            "Laterality index (C − I)/(C + I) of M1 activity during paretic-hand movement, "
+            "against virtual healthy controls. Week 1: mean below the controls' mean in "
+            "every FMA0 band (mild ≥ 43, moderate 29–42, severe ≤ 28), lowest in severe. "
+            "Rise from week 1 to week 26: larger in the third of patients with the highest "
+            "recovered fraction (FMA-UE week 26 − FMA0)/(66 − FMA0) than in the third with "
+            "the lowest (FMA0 = 66 excluded). Week 26: Pearson r with FMA-UE ≥ 0.3.",
+            {
+                "mild_minus_controls_week1": _below(0.0),
+                "moderate_minus_controls_week1": _below(0.0),
+                "severe_minus_controls_week1": _below(0.0),
+                "severe_minus_lowest_other_week1": _below(0.0),
+                "best_minus_worst_third_rise": _above(0.0),
+                "correlation_week26": _at_least(0.3),
+            },
         ),
     )
 }
