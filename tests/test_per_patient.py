@@ -63,6 +63,8 @@ def test_simulate_refuses_a_per_patient_protocol_list_of_the_wrong_length_or_typ
         simulate(SPECS, [usual_care(), no_therapy()], days=10)
     with pytest.raises(UserInputError, match=r"^protocol\[1\]: must be a Protocol"):
         simulate(SPECS, [usual_care(), "usual_care", no_therapy()], days=10)
+    with pytest.raises(UserInputError, match=r"^protocol: must be a Protocol or one per"):
+        simulate(SPECS, "usual_care", days=10)
 
 
 def test_every_shared_only_name_is_refused_and_every_other_registry_name_accepted() -> None:

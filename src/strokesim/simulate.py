@@ -260,7 +260,11 @@ def simulate(
     if chunk_size < 1:
         raise UserInputError("chunk_size", f"must be ≥ 1, got {chunk_size}")
     params = params or model_parameters()
-    protocol = protocol or usual_care()
+    protocol = usual_care() if protocol is None else protocol
+    if not isinstance(protocol, Protocol | Sequence) or isinstance(protocol, str):
+        raise UserInputError(
+            "protocol", f"must be a Protocol or one per patient, got {type(protocol).__name__}"
+        )
     record = record or Record.default(days)
     if record.days[-1] > days:
         raise UserInputError("record.days", f"must not exceed days={days}, got {record.days[-1]}")
@@ -318,14 +322,14 @@ def simulate(
         )
         chunks.append(res.outputs)
     outputs = {k: np.concatenate([c[k] for c in chunks], axis=0) for k in chunks[0]}
-    per_patient = PerPatient(own, offsets, None if index is None else (distinct, index))
+    per_patient = _PerPatient(own, offsets, None if index is None else (distinct, index))
     return _to_dataset(
         vp, outputs, run_days, record, protocol, seed, params, days, rater_noise, per_patient
     )
 
 
 @dataclass(frozen=True)
-class PerPatient:
+class _PerPatient:
     """Per-patient values of a run, for the dataset's coordinates and config hash."""
 
     params: dict[str, np.ndarray]
