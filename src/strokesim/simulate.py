@@ -338,8 +338,9 @@ class _PerPatient:
 
 
 def _to_dataset(
-    vp, outputs, run_days, record, protocol, seed, params, days, rater_noise, per_patient
+    vp, outputs, run_days, record, protocol, seed, params, days, rater_noise, per_patient=None
 ):
+    per_patient = per_patient or _PerPatient({}, None, None)
     nihss = vp.nihss.copy()
     if np.any(nihss < 0):
         # the proxy reads arm function at day 3, or at the first day of a shorter run
