@@ -127,7 +127,7 @@ def check_batch(
 def _pad_params(params: Mapping[str, object], size: int) -> dict[str, object]:
     """Pad (and place) the per-patient parameters; shared ones pass through untouched."""
     return {
-        name: shard_batch(pad_batch(value, size)) if jnp.ndim(value) else value
+        name: shard_batch(pad_batch(jnp.asarray(value), size)) if jnp.ndim(value) else value
         for name, value in params.items()
     }
 
