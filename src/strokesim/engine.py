@@ -2,11 +2,28 @@
 
 This is the only place that calls ``jax.jit``. It works on plain arrays; the
 labelled, validated API lives in :mod:`strokesim.simulate`.
+
+Per-patient values
+------------------
+Everything a batch runs on may be shared by its patients or given per patient:
+
+- **model parameters**: any value of the parameter dict may be an array of shape
+  (B,) (one value per patient) while the rest stay scalars; the batch is mapped
+  over the per-patient values only, so shared values broadcast without copies.
+  The parameters of the healthy template
+  (:data:`strokesim.model.template.TEMPLATE_PARAMETERS`) must stay shared: one
+  template serves a batch.
+- **protocol inputs**: a :class:`DayInput` with a leading day axis (shared) or a
+  leading patient axis before it (B, days, ...), one protocol per patient
+  (:func:`patient_inputs`).
+- **onset offsets**: ``offsets`` of :func:`run_chunk` (days since onset at which
+  each patient enters): each patient is assessed on its own record day + offset,
+  while inputs stay indexed by day since onset.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -19,24 +36,48 @@ from strokesim.assess.battery import assess_batch
 from strokesim.model.dynamics import DayInput, Passes, advance
 from strokesim.model.lesion import LesionDescriptors, PatientConstants, patient_constants
 from strokesim.model.state import PatientState, initial_state
-from strokesim.model.template import Template
+from strokesim.model.template import TEMPLATE_PARAMETERS, Template
 
 __all__ = [
     "ChunkResult",
     "advance_to",
+    "check_batch",
     "day_inputs",
     "device_batch_size",
     "input_horizon",
     "pad_batch",
+    "param_axes",
+    "patient_inputs",
+    "per_patient_names",
     "run_chunk",
     "setup_batch",
     "shard_batch",
 ]
 
 
+def param_axes(params: Mapping[str, object]) -> dict[str, int | None]:
+    """The ``vmap`` axis of each parameter: 0 for a per-patient array (B,), None if shared."""
+    return {name: 0 if jnp.ndim(value) else None for name, value in params.items()}
+
+
+def per_patient_names(params: Mapping[str, object]) -> tuple[str, ...]:
+    """Names of the parameters given per patient (arrays of shape (B,))."""
+    return tuple(name for name, axis in param_axes(params).items() if axis == 0)
+
+
+def _axis(x) -> int | None:
+    return 0 if jnp.ndim(x) else None
+
+
+def _input_axis(inputs: DayInput) -> int | None:
+    """0 for per-patient inputs (patient, day, ...), None for shared (day, ...)."""
+    return 0 if jnp.ndim(inputs.day) == 2 else None
+
+
 @partial(jax.jit, static_argnames=("passes",))
 def _advance(states, constants, inputs, start, stop, template, params, passes):
-    return jax.vmap(advance, in_axes=(0, 0, None, None, None, None, None, None))(
+    axes = (0, 0, _input_axis(inputs), _axis(start), _axis(stop), None, param_axes(params), None)
+    return jax.vmap(advance, in_axes=axes)(
         states, constants, inputs, start, stop, template, params, passes
     )
 
@@ -46,10 +87,49 @@ _assess = jax.jit(assess_batch)
 
 @jax.jit
 def setup_batch(desc: LesionDescriptors, keys: jax.Array, template: Template, params):
+    """Unit-level damage, traits and onset state of a batch (``params`` may be per patient)."""
     constants = patient_constants(desc, keys, params)
     n = desc.age.shape[0]
-    states = jax.vmap(lambda _: initial_state(template, params))(jnp.arange(n))
+    states = jax.vmap(lambda _, p: initial_state(template, p), in_axes=(0, param_axes(params)))(
+        jnp.arange(n), params
+    )
     return states, constants
+
+
+def check_batch(
+    n: int,
+    params: Mapping[str, object],
+    inputs: DayInput | None = None,
+    days: object | None = None,
+) -> None:
+    """Check that every per-patient value of a batch of ``n`` patients has length ``n``.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter (or ``inputs``/``days``) whose shape does not fit, or a
+        template parameter given per patient.
+    """
+    for name, value in params.items():
+        shape = jnp.shape(value)
+        if shape == ():
+            continue
+        if name in TEMPLATE_PARAMETERS:
+            raise ValueError(f"parameter {name!r} builds the healthy template: must be shared")
+        if shape != (n,):
+            raise ValueError(f"parameter {name!r}: per-patient shape must be ({n},), got {shape}")
+    if inputs is not None and _input_axis(inputs) == 0 and jnp.shape(inputs.day)[0] != n:
+        raise ValueError(f"inputs: per-patient leading axis must be {n}, got {inputs.day.shape}")
+    if days is not None and jnp.ndim(days) and jnp.shape(days) != (n,):
+        raise ValueError(f"days: per-patient shape must be ({n},), got {jnp.shape(days)}")
+
+
+def _pad_params(params: Mapping[str, object], size: int) -> dict[str, object]:
+    """Pad (and place) the per-patient parameters; shared ones pass through untouched."""
+    return {
+        name: shard_batch(pad_batch(jnp.asarray(value), size)) if jnp.ndim(value) else value
+        for name, value in params.items()
+    }
 
 
 #: Protocol inputs are compiled over whole multiples of this many days, so that runs
@@ -77,6 +157,15 @@ def day_inputs(daily) -> DayInput:
         vns_paired_fraction=jnp.asarray(daily.vns_paired_fraction),
         drug_gain=jnp.asarray(daily.drug_gain),
     )
+
+
+def patient_inputs(protocols: Sequence[DayInput], index: np.ndarray) -> DayInput:
+    """Per-patient inputs (patient, day, ...): patient ``i`` follows ``protocols[index[i]]``.
+
+    Every protocol's inputs must have the same number of days.
+    """
+    index = np.asarray(index)
+    return jax.tree.map(lambda *xs: jnp.stack(xs)[index], *protocols)
 
 
 def _patient_sharding() -> NamedSharding:
@@ -124,12 +213,13 @@ def run_chunk(
     inputs: DayInput,
     record_days: Sequence[int],
     template: Template,
-    params: dict[str, float],
+    params: Mapping[str, object],
     *,
     passes: Passes,
     rater_noise: float = 1.0,
     pad_to: int | None = None,
-    start: tuple[PatientState, PatientConstants, int] | None = None,
+    start: tuple[PatientState, PatientConstants, int | np.ndarray] | None = None,
+    offsets: np.ndarray | None = None,
     on_day: Callable[[int], None] | None = None,
 ) -> ChunkResult:
     """Simulate a chunk of patients and assess them on each record day.
@@ -139,20 +229,26 @@ def run_chunk(
     desc, keys
         Lesion descriptors and patient keys, leading axis B (ignored when ``start``).
     inputs
-        The protocol for every day (leading axis ≥ last record day + 1).
+        The protocol for every day: leading axis day since onset (≥ last record day
+        + largest offset + 1), shared by the batch, or (B, day, ...) per patient.
     record_days
-        Sorted assessment days.
+        Sorted assessment days (relative to each patient's offset).
     template, params
-        Healthy template and model parameters.
+        Healthy template and model parameters; any parameter outside the template's
+        may be an array of shape (B,), one value per patient.
     passes
         Optional work the protocol needs (a stimulation pass, selective exercises);
-        static: each combination compiles once.
+        static: each combination compiles once. For per-patient inputs, the union.
     rater_noise
         1 for realistic raters, 0 for noise-free scores.
     pad_to
         Pad the batch to this size so every chunk shares one compiled program.
     start
-        ``(states, constants, day)`` to continue from a snapshot instead of onset.
+        ``(states, constants, day)`` to continue from a snapshot instead of onset;
+        ``day`` (day since onset) is an int or one per patient (B,).
+    offsets
+        Days since onset at which each patient enters, shape (B,) (default 0): patient
+        ``i`` is assessed on day ``record_day + offsets[i]`` since onset.
     on_day
         Called with each record day once it is assessed (progress reporting).
     """
@@ -160,20 +256,33 @@ def run_chunk(
         n = int(desc.age.shape[0])
         size = device_batch_size(max(pad_to or n, n))
         desc, keys = shard_batch((pad_batch(desc, size), pad_batch(keys, size)))
-        states, constants = setup_batch(desc, keys, template, params)
         day = 0
     else:
         states, constants, day = start
         n = int(constants.crt.shape[0])
         size = device_batch_size(max(pad_to or n, n))
         states, constants = shard_batch((pad_batch(states, size), pad_batch(constants, size)))
+    check_batch(n, params, inputs, offsets)
+    if start is not None:
+        check_batch(n, {}, None, day)
+    params = _pad_params(params, size)
+    if _input_axis(inputs) == 0:
+        inputs = shard_batch(pad_batch(inputs, size))
+    if jnp.ndim(day):
+        day = shard_batch(pad_batch(np.asarray(day, np.int32), size))
+    if offsets is not None:
+        offsets = shard_batch(pad_batch(np.asarray(offsets, np.int32), size))
+    if start is None:
+        states, constants = setup_batch(desc, keys, template, params)
     per_day: list[dict[str, np.ndarray]] = []
     for d in record_days:
-        if d < day:
+        stop = d if offsets is None else offsets + d
+        if np.any(np.asarray(stop) < np.asarray(day)):
             raise ValueError(f"record day {d} precedes the current day {day}")
-        states = _advance(states, constants, inputs, day, d, template, params, passes)
-        day = d
-        out = _assess(states, constants, template, params, jnp.asarray(float(d)), rater_noise)
+        states = _advance(states, constants, inputs, day, stop, template, params, passes)
+        day = stop
+        when = jnp.asarray(float(d)) if offsets is None else stop.astype(jnp.float32)
+        out = _assess(states, constants, template, params, when, rater_noise)
         per_day.append({k: np.asarray(v)[:n] for k, v in out.items()})
         if on_day is not None:
             on_day(d)
@@ -186,12 +295,19 @@ def advance_to(
     states: PatientState,
     constants: PatientConstants,
     inputs: DayInput,
-    start_day: int,
-    stop_day: int,
+    start_day: int | np.ndarray,
+    stop_day: int | np.ndarray,
     template: Template,
-    params: dict[str, float],
+    params: Mapping[str, object],
     *,
     passes: Passes,
 ) -> PatientState:
-    """Advance a batch from ``start_day`` to ``stop_day`` without assessing."""
+    """Advance a batch from ``start_day`` to ``stop_day`` without assessing.
+
+    ``start_day``, ``stop_day``, ``inputs`` and any parameter may be per patient
+    (leading axis B, the batch as given: no padding here).
+    """
+    n = int(constants.crt.shape[0])
+    check_batch(n, params, inputs, start_day)
+    check_batch(n, {}, None, stop_day)
     return _advance(states, constants, inputs, start_day, stop_day, template, params, passes)

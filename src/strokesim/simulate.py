@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr
+from numpy.typing import ArrayLike
 
 from strokesim import __version__
 from strokesim.cohort.population import PopulationDraw, nihss_proxy
-from strokesim.engine import day_inputs, input_horizon, run_chunk
+from strokesim.engine import day_inputs, input_horizon, patient_inputs, run_chunk
 from strokesim.errors import UserInputError
 from strokesim.model.anatomy import (
     ARAT_ITEMS,
@@ -37,6 +38,11 @@ from strokesim.model.lesion import LesionDescriptors
 from strokesim.model.parameters import model_parameters
 from strokesim.model.template import healthy_template
 from strokesim.patient import PatientSpec
+from strokesim.per_patient import (
+    check_entry_days,
+    check_patient_params,
+    check_patient_protocols,
+)
 from strokesim.random_streams import patient_keys
 from strokesim.therapy.library import usual_care
 from strokesim.therapy.schedule import DailyInputs, compile_protocol
@@ -187,7 +193,7 @@ def config_hash(payload: dict) -> str:
 
 def simulate(
     patients: Sequence[PatientSpec] | VirtualPatients,
-    protocol: Protocol | None = None,
+    protocol: Protocol | Sequence[Protocol] | None = None,
     *,
     days: int = 180,
     record: Record | None = None,
@@ -196,6 +202,8 @@ def simulate(
     chunk_size: int = 512,
     n_lesion_samples: int = 16,
     params: dict[str, float] | None = None,
+    patient_params: Mapping[str, ArrayLike] | None = None,
+    entry_day: ArrayLike | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> xr.Dataset:
     """Simulate virtual patients under a protocol and assess them on the record days.
@@ -208,11 +216,14 @@ def simulate(
         expanded into ``n_lesion_samples`` plausible lesions (ids ``"<id>~kk"``).
     protocol
         Therapy protocol; default usual care (30 min of arm therapy on weekdays for
-        the first three months).
+        the first three months). A sequence gives one protocol per patient (per
+        virtual patient, or per patient spec); the patients still share one compiled
+        batch.
     days
-        Days to simulate after onset (1–3650).
+        Days to simulate after onset, or after each patient's entry (1–3650).
     record
-        Assessment days; default :meth:`Record.default`.
+        Assessment days (after onset, or after each patient's entry); default
+        :meth:`Record.default`.
     seed
         Root seed; every patient's streams derive from (seed, purpose, patient id).
     rater_noise
@@ -222,7 +233,20 @@ def simulate(
     n_lesion_samples
         Plausible lesions per clinically described patient.
     params
-        Model parameters (default: the registry).
+        Model parameters shared by every patient (default: the registry).
+    patient_params
+        Per-patient model parameters, ``{registry name: one value per patient}``
+        (per virtual patient, or per patient spec), overriding ``params`` for those
+        names; each value must lie in the registry's range. The parameters of the
+        healthy template and of lesion sampling
+        (:data:`strokesim.per_patient.SHARED_ONLY`) cannot be set per patient.
+    entry_day
+        Per-patient day since onset at which each patient enters the run (integers
+        ≥ 0; default 0 for all): patient ``i`` is simulated from onset and assessed
+        on days ``entry_day[i] + record.days``; the dataset's ``day`` coordinate then
+        counts days since entry, and coordinate ``entry_day`` holds the offsets.
+        Protocols stay in days since onset (give each patient a protocol starting
+        on its entry day for a mixed-chronicity trial).
     progress
         Called as ``progress(done, total)`` in patient-record-days.
 
@@ -236,25 +260,40 @@ def simulate(
     if chunk_size < 1:
         raise UserInputError("chunk_size", f"must be ≥ 1, got {chunk_size}")
     params = params or model_parameters()
-    protocol = protocol or usual_care()
+    protocol = usual_care() if protocol is None else protocol
+    if not isinstance(protocol, Protocol | Sequence) or isinstance(protocol, str):
+        raise UserInputError(
+            "protocol", f"must be a Protocol or one per patient, got {type(protocol).__name__}"
+        )
     record = record or Record.default(days)
     if record.days[-1] > days:
         raise UserInputError("record.days", f"must not exceed days={days}, got {record.days[-1]}")
-    vp = (
-        patients
-        if isinstance(patients, VirtualPatients)
-        else _from_specs(list(patients), seed, params, n_lesion_samples)
-    )
+    if isinstance(patients, VirtualPatients):
+        vp, expand = patients, None
+    else:
+        specs = list(patients)
+        vp = _from_specs(specs, seed, params, n_lesion_samples)
+        position = {spec.id: i for i, spec in enumerate(specs)}
+        expand = np.asarray([position[s] for s in vp.source], np.int64)
     if len(vp) == 0:
         raise UserInputError("patients", "must contain at least one patient")
-    daily = compile_protocol(protocol, input_horizon(days))
-    inputs = day_inputs(daily)
+    n = len(vp)
+    own = check_patient_params(patient_params or {}, n, expand)
+    offsets = None if entry_day is None else check_entry_days(entry_day, n, days, MAX_DAYS, expand)
+    horizon = input_horizon(days + (0 if offsets is None else int(offsets.max())))
+    if isinstance(protocol, Protocol):
+        daily = compile_protocol(protocol, horizon)
+        inputs, index, passes = day_inputs(daily), None, protocol_passes(daily)
+    else:
+        distinct, index = check_patient_protocols(list(protocol), n, expand)
+        compiled = [compile_protocol(p, horizon) for p in distinct]
+        inputs = [day_inputs(d) for d in compiled]
+        passes = Passes(*(any(f) for f in zip(*map(protocol_passes, compiled), strict=True)))
     template = healthy_template(params)
     run_days = (
         tuple(sorted(set(record.days) | {BASELINE_DAY})) if days >= BASELINE_DAY else record.days
     )
     keys = patient_keys(seed, "patient", vp.ids)
-    n = len(vp)
     size = min(chunk_size, n)
     chunks = []
     done = 0
@@ -271,21 +310,37 @@ def simulate(
         res = run_chunk(
             desc,
             keys[lo:hi],
-            inputs,
+            inputs if index is None else patient_inputs(inputs, index[lo:hi]),
             run_days,
             template,
-            params,
-            passes=protocol_passes(daily),
+            {**params, **{name: v[lo:hi] for name, v in own.items()}},
+            passes=passes,
             rater_noise=float(rater_noise),
             pad_to=size,
+            offsets=None if offsets is None else offsets[lo:hi],
             on_day=tick,
         )
         chunks.append(res.outputs)
     outputs = {k: np.concatenate([c[k] for c in chunks], axis=0) for k in chunks[0]}
-    return _to_dataset(vp, outputs, run_days, record, protocol, seed, params, days, rater_noise)
+    per_patient = _PerPatient(own, offsets, None if index is None else (distinct, index))
+    return _to_dataset(
+        vp, outputs, run_days, record, protocol, seed, params, days, rater_noise, per_patient
+    )
 
 
-def _to_dataset(vp, outputs, run_days, record, protocol, seed, params, days, rater_noise):
+@dataclass(frozen=True)
+class _PerPatient:
+    """Per-patient values of a run, for the dataset's coordinates and config hash."""
+
+    params: dict[str, np.ndarray]
+    entry_day: np.ndarray | None
+    protocols: tuple[list[Protocol], np.ndarray] | None
+
+
+def _to_dataset(
+    vp, outputs, run_days, record, protocol, seed, params, days, rater_noise, per_patient=None
+):
+    per_patient = per_patient or _PerPatient({}, None, None)
     nihss = vp.nihss.copy()
     if np.any(nihss < 0):
         # the proxy reads arm function at day 3, or at the first day of a shorter run
@@ -318,23 +373,40 @@ def _to_dataset(vp, outputs, run_days, record, protocol, seed, params, days, rat
         "affected_side": ("patient", list(vp.affected_side)),
         "source_patient": ("patient", list(vp.source)),
     }
+    if per_patient.entry_day is not None:
+        coords["entry_day"] = ("patient", per_patient.entry_day)
+    if per_patient.protocols is not None:
+        distinct, index = per_patient.protocols
+        coords["protocol"] = ("patient", [distinct[i].name for i in index])
+        protocol_payload = {
+            "distinct": [p.model_dump(mode="json") for p in distinct],
+            "index": index.tolist(),
+        }
+        protocol_name = "per-patient"
+    else:
+        protocol_payload, protocol_name = protocol.model_dump(mode="json"), protocol.name
     payload = {
         "patients": {
             "ids": list(vp.ids),
             "descriptors": [np.asarray(x).round(6).tolist() for x in vp.descriptors],
         },
-        "protocol": protocol.model_dump(mode="json"),
+        "protocol": protocol_payload,
         "days": days,
         "record": list(record.days),
         "seed": seed,
         "rater_noise": rater_noise,
         "params": params,
     }
+    # only runs that use them hash per-patient values: earlier hashes stay valid
+    if per_patient.params:
+        payload["patient_params"] = {k: v.tolist() for k, v in per_patient.params.items()}
+    if per_patient.entry_day is not None:
+        payload["entry_day"] = per_patient.entry_day.tolist()
     attrs = {
         "strokesim_version": __version__,
         "config_hash": config_hash(payload),
         "seed": int(seed),
-        "protocol": protocol.name,
+        "protocol": protocol_name,
         "rater_noise": int(rater_noise),
         "created_by": "strokesim.simulate",
         "disclaimer": "Research software, not a medical device: not clinical advice.",

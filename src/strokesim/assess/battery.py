@@ -169,7 +169,14 @@ def assess_batch(
     day: jnp.ndarray,
     rater_noise: jnp.ndarray | float = 1.0,
 ) -> dict[str, jnp.ndarray]:
-    """:func:`assess_patient` over a batch (leading axis of ``states`` and ``constants``)."""
-    return jax.vmap(assess_patient, in_axes=(0, 0, None, None, None, None))(
+    """:func:`assess_patient` over a batch (leading axis of ``states`` and ``constants``).
+
+    A value of ``params`` and ``day`` may each be an array of shape (B,), one per
+    patient (per-patient parameters, patients on different days since onset); scalars
+    are shared by the batch.
+    """
+    param_axes = {name: 0 if jnp.ndim(value) else None for name, value in params.items()}
+    day_axis = 0 if jnp.ndim(day) else None
+    return jax.vmap(assess_patient, in_axes=(0, 0, None, param_axes, day_axis, None))(
         states, constants, template, params, day, rater_noise
     )

@@ -103,6 +103,8 @@ def patient_constants(
         One typed PRNG key per patient, shape (B,), derived from the root seed and
         the patient id (never from batch position).
     params
-        Model parameters (:func:`strokesim.model.parameters.model_parameters`).
+        Model parameters (:func:`strokesim.model.parameters.model_parameters`); a
+        value may be an array of shape (B,), one per patient, the rest scalars.
     """
-    return jax.vmap(_one_patient, in_axes=(0, 0, None))(desc, keys, params)
+    axes = {name: 0 if jnp.ndim(value) else None for name, value in params.items()}
+    return jax.vmap(_one_patient, in_axes=(0, 0, axes))(desc, keys, params)

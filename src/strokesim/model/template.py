@@ -31,6 +31,7 @@ __all__ = [
     "N_PREMOTOR_UNITS",
     "N_UNITS",
     "TASK_CODE_SIZE",
+    "TEMPLATE_PARAMETERS",
     "Template",
     "healthy_template",
     "task_code",
@@ -139,13 +140,18 @@ def _build(
     )
 
 
+#: Registry parameters the healthy template is built from, in :func:`_build`'s order.
+#: They are shared by a batch (one template per batch), never set per patient.
+TEMPLATE_PARAMETERS = (
+    "uncrossed_share",
+    "reticulospinal_share",
+    "premotor_output_scale",
+    "ipsilateral_recruitment",
+    "ihi_strength",
+    "activity_ceiling",
+)
+
+
 def healthy_template(params: dict[str, float]) -> Template:
     """The healthy template for the given parameter values (cached)."""
-    return _build(
-        float(params["uncrossed_share"]),
-        float(params["reticulospinal_share"]),
-        float(params["premotor_output_scale"]),
-        float(params["ipsilateral_recruitment"]),
-        float(params["ihi_strength"]),
-        float(params["activity_ceiling"]),
-    )
+    return _build(*(float(params[name]) for name in TEMPLATE_PARAMETERS))
