@@ -253,3 +253,23 @@ def test_ensemble_spread_draws_median_bands_and_representative() -> None:
     with pytest.raises(UserInputError, match="'ci' or 'spread'") as caught:
         recovery_curves(ensemble, band="sd")
     assert caught.value.field == "band"
+
+
+def test_captions_name_a_representative_only_where_there_is_one() -> None:
+    from strokesim.report._drawing import figure_caption
+
+    ensemble = _ensemble()
+    renamed = ensemble.assign_coords(
+        source_patient=("patient", [f"{s}-described" for s in ensemble.source_patient.values])
+    )
+    for figure in (
+        recovery_curves(renamed, group="source_patient", band="spread"),
+        patient_courses(renamed, "arat"),
+        scale_panel(renamed, "source_patient"),
+    ):
+        assert "representative" not in figure_caption(figure)
+        assert all(len(axes.get_lines()) <= 8 for axes in figure.axes)
+    assert "representative" in figure_caption(patient_courses(ensemble, "arat"))
+    assert "1 virtual patient: a single" in figure_caption(
+        recovery_curves(ensemble.isel(patient=[0]))
+    )

@@ -240,7 +240,7 @@ def add_caption(figure: Figure, text: str) -> None:
     reuse it (:func:`figure_caption`).
     """
     width_in, height_in = figure.get_size_inches()
-    chars = max(40, int(width_in * 72 / (_CAPTION_FONT * 0.52)))
+    chars = max(40, int(width_in * 72 / (_CAPTION_FONT * 0.57)))
     lines = textwrap.wrap(" ".join(text.split()), chars)
     figure.set_size_inches(width_in, height_in + (len(lines) * _CAPTION_FONT * 1.25 + 6) / 72)
     label = figure.supxlabel(

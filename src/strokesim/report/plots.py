@@ -155,9 +155,12 @@ def recovery_curves(
             key = f"{group_name}\n(median, 50% and 80% bands)"
             shown = (
                 f"{scale.title} by {group_name}: {_BAND_TEXT} of each group (virtual "
-                f"patients per group: {sizes}); a thin line with markers is the group's "
-                "representative virtual patient, where one is named (a single realisation)."
+                f"patients per group: {sizes})"
             )
+            if np.any(labels == ds["patient"].values.astype(str)):
+                shown += "; a thin line with markers: the group's representative virtual "
+                shown += "patient (a single realisation)"
+            shown += "."
         title = f"{scale.title} by {group_name}"
     style_axes(axes, values, scale)
     axes.set_title(title, fontsize=12)
@@ -265,9 +268,12 @@ def patient_courses(
     n_text = f"n = {sizes[0]}" if len(sizes) == 1 else f"n = {sizes[0]}–{sizes[-1]}"
     shown = (
         f"{scale.title} over days since stroke onset. Each panel: {_BAND_TEXT} sharing "
-        f"one description ({n_text} per panel); thin line with markers: one of them, "
-        "the representative course (a single realisation)."
+        f"one description ({n_text} per panel)"
     )
+    if len(handles) > 1:
+        shown += "; thin line with markers: one of them, the representative course"
+        shown += " (a single realisation)"
+    shown += "."
     add_caption(figure, caption or f"{shown} {_protocol_text(ds)} {SIMULATED_NOTE}")
     return figure
 
@@ -333,7 +339,7 @@ def scale_panel(
         shown = _lines_text(ds.sizes["patient"])
     else:
         _ensemble_legend(figure, handles)
-        shown = _ensemble_text(labels)
+        shown = _ensemble_text(labels, ds["patient"].values)
     add_caption(figure, caption or f"{shown} {_protocol_text(ds)} {SIMULATED_NOTE}")
     return figure
 
@@ -411,7 +417,7 @@ def cortical_activity(
         shown = _lines_text(ds.sizes["patient"])
     else:
         _ensemble_legend(figure, handles)
-        shown = _ensemble_text(labels)
+        shown = _ensemble_text(labels, ds["patient"].values)
     shown = (
         "M1 activity (model units) of each hemisphere during paretic-hand movement "
         "(solid: ipsilesional, dashed: contralesional) and the laterality index. " + shown
@@ -498,9 +504,10 @@ def _protocol_text(ds: xr.Dataset) -> str:
 
 def _lines_text(n: int) -> str:
     if n <= MAX_LABELLED_PATIENTS:
+        each = "" if n == 1 else ", one line each"
         return (
-            f"{_count(n)}, one line each: a single simulated course (one lesion, one draw "
-            "of motor and rater noise), not an expected course."
+            f"{_count(n)}{each}: a single simulated course (one lesion, one draw of motor "
+            "and rater noise), not an expected course."
         )
     return (
         f"{_count(n)}: thin grey lines, one simulated course each; blue: the cohort mean "
@@ -508,15 +515,17 @@ def _lines_text(n: int) -> str:
     )
 
 
-def _ensemble_text(labels: np.ndarray) -> str:
+def _ensemble_text(labels: np.ndarray, patients: np.ndarray) -> str:
     names = list(dict.fromkeys(labels))
     sizes = sorted({int(np.sum(labels == name)) for name in names})
     n_text = f"{sizes[0]}" if len(sizes) == 1 else f"{sizes[0]}–{sizes[-1]}"
-    return (
+    text = (
         f"Each colour: {n_text} virtual patients sharing one description ({len(names)} "
-        f"descriptions); {_BAND_TEXT}; thin line with markers: the representative course "
-        "(a single realisation)."
+        f"descriptions); {_BAND_TEXT}"
     )
+    if np.any(labels == np.asarray(patients).astype(str)):
+        text += "; thin line with markers: the representative course (a single realisation)"
+    return text + "."
 
 
 def _draw_spreads(
