@@ -145,8 +145,8 @@ def comparison_figure(ds: xr.Dataset, variable: str = "fma_ue") -> Figure:
     shown = f" (the first 3 of {len(sources)})" if len(sources) > 3 else ""
     add_caption(
         fig,
-        f"{scale_for(variable).title} over days since stroke onset under each protocol, one panel per "
-        f"patient{shown}: line: median, band: 10–90% of the "
+        f"{scale_for(variable).title} over days since stroke onset under each protocol, "
+        f"one panel per patient{shown}: line: median, band: 10–90% of the "
         f"{n_text} virtual patients (plausible lesions) of the panel, each run under every "
         f"protocol from the same state (counterfactual twins). {SIMULATED_NOTE}",
     )
