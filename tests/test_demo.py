@@ -5,8 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import xarray as xr
 
-from strokesim.demo import DEMO_FILES, DEMO_PATIENTS, DemoResult, run_demo
+from strokesim.demo import (
+    DEMO_FILES,
+    DEMO_PATIENTS,
+    ENSEMBLE_SIZE,
+    DemoResult,
+    ensemble_specs,
+    run_demo,
+)
 from strokesim.io import read_results
 from strokesim.patient import load_patients
 from strokesim.report import DISCLAIMER
@@ -42,6 +50,48 @@ def test_result_file_reads_back(demo: DemoResult) -> None:
     ds = read_results(demo.files[DEMO_FILES.index("demo.nc")])
     assert list(ds["patient"].values) == [p.spec.id for p in DEMO_PATIENTS]
     assert int(ds["day"].values[-1]) == 60
+
+
+def test_each_demo_patient_is_an_ensemble_around_its_representative(demo: DemoResult) -> None:
+    ensemble = demo.ensemble
+    assert ensemble is not None
+    ids = [p.spec.id for p in DEMO_PATIENTS]
+    sources = ensemble["source_patient"].values.astype(str)
+    assert {pid: int((sources == pid).sum()) for pid in ids} == dict.fromkeys(ids, ENSEMBLE_SIZE)
+    # the representatives are members, with the very course of the demo dataset
+    xr.testing.assert_equal(
+        ensemble["fma_ue"].sel(patient=ids).drop_vars("source_patient", errors="ignore"),
+        demo.dataset["fma_ue"].drop_vars("source_patient", errors="ignore"),
+    )
+    # replicates share the description but not the draws: their courses differ
+    for pid in ids:
+        courses = ensemble["fma_ue"].values[sources == pid]
+        assert len({tuple(course) for course in courses}) > ENSEMBLE_SIZE // 2, pid
+    written = read_results(demo.files[DEMO_FILES.index("demo_ensemble.nc")])
+    assert written.sizes["patient"] == ENSEMBLE_SIZE * len(ids)
+
+
+def test_ensemble_specs_share_the_description() -> None:
+    specs = ensemble_specs(3)
+    assert len(specs) == 3 * len(DEMO_PATIENTS) and len({s.id for s in specs}) == len(specs)
+    for index, patient in enumerate(DEMO_PATIENTS):
+        group = specs[3 * index : 3 * index + 3]
+        assert group[0] == patient.spec
+        for copy in group[1:]:
+            assert copy.model_dump(exclude={"id"}) == patient.spec.model_dump(exclude={"id"})
+
+
+def test_report_figures_show_bands_with_captions(demo: DemoResult) -> None:
+    from strokesim.report.plots import SIMULATED_NOTE
+
+    report = demo.files[DEMO_FILES.index("report.html")].read_text(encoding="utf-8")
+    captions = report.split("<figcaption>")[1:]
+    assert len(captions) == 4
+    for caption in captions:
+        assert SIMULATED_NOTE in caption
+        assert "50%" in caption and "10–90%" in caption and "representative" in caption
+        assert f"{ENSEMBLE_SIZE}" in caption
+    assert "As intended" in report and "median [10–90%]" in report
 
 
 def test_severe_mep_negative_ends_below_mep_positive_patients(demo: DemoResult) -> None:

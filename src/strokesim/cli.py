@@ -242,7 +242,12 @@ def _write_simulation(ds: xr.Dataset, results: list[Path], figure: Path | None) 
         )
         group = "source_patient" if described else None
         plan.append(
-            (figure, lambda p: save_figure(recovery_curves(ds, "fma_ue", group), p, "--plot"))
+            (
+                figure,
+                lambda p: save_figure(
+                    recovery_curves(ds, "fma_ue", group, band="spread"), p, "--plot"
+                ),
+            )
         )
     return write_all(plan)
 

@@ -19,6 +19,9 @@ from matplotlib.figure import Figure
 from strokesim.branching import run_arms, snapshot
 from strokesim.errors import UserInputError
 from strokesim.patient import PatientSpec
+from strokesim.report._drawing import add_caption
+from strokesim.report.plots import SIMULATED_NOTE
+from strokesim.report.scales import scale_for
 from strokesim.simulate import Record, simulate
 from strokesim.therapy.schedule import compile_protocol
 from strokesim.therapy.schema import Protocol
@@ -129,12 +132,22 @@ def comparison_figure(ds: xr.Dataset, variable: str = "fma_ue") -> Figure:
             )
         ax.set_title(str(source), fontsize=11)
         ax.set_xlabel("days since stroke onset")
-        ax.set_ylabel("FMA-UE (0–66)" if variable == "fma_ue" else variable)
+        ax.set_ylabel("FMA-UE (points, 0–66)" if variable == "fma_ue" else variable)
         if variable == "fma_ue":
             ax.set_ylim(0, 66)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=9, loc="lower right")
     fig.suptitle(
         "Protocols compared on the same virtual patients (median, 10–90% band)", fontsize=11
+    )
+    sizes = sorted({int(np.sum(ds.source_patient.values == s)) for s in sources})
+    n_text = f"{sizes[0]}" if len(sizes) == 1 else f"{sizes[0]}–{sizes[-1]}"
+    shown = f" (the first 3 of {len(sources)})" if len(sources) > 3 else ""
+    add_caption(
+        fig,
+        f"{scale_for(variable).title} over days since stroke onset under each protocol, "
+        f"one panel per patient{shown}: line: median, band: 10–90% of the "
+        f"{n_text} virtual patients (plausible lesions) of the panel, each run under every "
+        f"protocol from the same state (counterfactual twins). {SIMULATED_NOTE}",
     )
     return fig

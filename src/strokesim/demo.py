@@ -8,6 +8,15 @@ by an explicit lesion chosen so that the day-3 assessment lands in the intended
 FMA-UE band (:data:`strokesim.summary.FMA_UE_BANDS`) and MEP status at the
 default seed; :func:`demo_table` shows whether it did for the seed used.
 
+One simulated course is one realisation — one draw of which cortical units the
+lesion hits, of the patient's traits and motor noise, and of the rater — and says
+little about what to expect. Each demo patient is therefore simulated as an
+ensemble of :data:`ENSEMBLE_SIZE` virtual patients sharing its description (age,
+side, lesion shares; :func:`ensemble_specs`): the patient itself, the
+*representative* whose day-3 profile is checked, and replicates whose ids differ,
+so that every stream keyed by (seed, id) is drawn afresh. The figures show each
+ensemble's median with its 50% and 80% bands and the representative course.
+
 Examples
 --------
 >>> [p.spec.id for p in DEMO_PATIENTS]
@@ -39,11 +48,13 @@ if TYPE_CHECKING:
 __all__ = [
     "DEMO_FILES",
     "DEMO_PATIENTS",
+    "ENSEMBLE_SIZE",
     "LESION_COLUMN",
     "DemoPatient",
     "DemoResult",
     "demo_notes",
     "demo_table",
+    "ensemble_specs",
     "run_demo",
 ]
 
@@ -114,12 +125,18 @@ DEMO_PATIENTS: tuple[DemoPatient, ...] = (
 #: Files written by :func:`run_demo`, inside its output folder.
 DEMO_FILES: tuple[str, ...] = (
     "demo.nc",
+    "demo_ensemble.nc",
     "report.html",
     "fma_ue.png",
     "arat.png",
     "scales.png",
     "cortical_activity.png",
 )
+
+#: Virtual patients per demo patient (the representative and its replicates).
+ENSEMBLE_SIZE = 32
+#: Per-patient coordinate of the ensemble dataset naming each member's demo patient.
+ENSEMBLE_COORD = "source_patient"
 
 _BASELINE_DAY = SUMMARY_DAYS[0]
 #: Heading of the lesion column of :func:`demo_table`.
@@ -133,19 +150,45 @@ class DemoResult:
     Attributes
     ----------
     dataset
-        The simulation result (``docs/dataset.md``).
+        The representative demo patients (``docs/dataset.md``), one per demo patient.
     files
         Written files, in the order of :data:`DEMO_FILES`.
     table
-        :func:`demo_table` of ``dataset``.
+        :func:`demo_table` of ``dataset`` and ``ensemble``.
+    ensemble
+        Every simulated virtual patient: :data:`ENSEMBLE_SIZE` per demo patient,
+        the coordinate ``source_patient`` naming the demo patient of each.
     """
 
     dataset: xr.Dataset
     files: tuple[Path, ...]
     table: pd.DataFrame
+    ensemble: xr.Dataset | None = None
 
 
-def demo_notes(days: int, seed: int) -> list[str]:
+def ensemble_specs(size: int = ENSEMBLE_SIZE) -> list[PatientSpec]:
+    """The demo patients and their replicates: ``size`` virtual patients per demo patient.
+
+    Each demo patient comes first (its id unchanged: the representative), followed by
+    ``size − 1`` copies with ids ``"<id>-rNN"``. A copy has the same age, side and
+    lesion description; because a virtual patient's unit-level lesion, traits, motor
+    noise and rater are drawn from (seed, id), it is another plausible patient with
+    the same description.
+
+    Examples
+    --------
+    >>> [s.id for s in ensemble_specs(2)][:3]
+    ['A-mild', 'A-mild-r01', 'B-moderate']
+    """
+    specs = []
+    for patient in DEMO_PATIENTS:
+        base = patient.spec
+        specs.append(base)
+        specs += [base.model_copy(update={"id": f"{base.id}-r{k:02d}"}) for k in range(1, size)]
+    return specs
+
+
+def demo_notes(days: int, seed: int, size: int = ENSEMBLE_SIZE) -> list[str]:
     """The paragraphs that introduce the demo report."""
     return [
         "Four virtual patients, each given by an explicit lesion: the share of "
@@ -159,20 +202,42 @@ def demo_notes(days: int, seed: int) -> list[str]:
         "intended.",
         f"All four receive usual care (about 30 minutes of arm therapy on weekdays for "
         f"the first three months) and are followed for {days} days; raters add "
-        f"measurement noise to every assessment. Each curve is one virtual patient "
-        f"(one lesion), not a cohort mean. Root seed {seed}.",
+        f"measurement noise to every assessment. One simulated course is a single "
+        f"realisation, so each patient is simulated {size} times as virtual patients "
+        f"sharing its description (age, side, lesion shares): they differ in which "
+        f"cortical units the lesion hits and which are stunned, in their individual "
+        f"traits and motor noise, and in their rater. The figures show the median of "
+        f"each patient's {size} courses with the band of the middle 50% (dark) and of "
+        f"10–90% (light), and as a thin line with markers the representative virtual "
+        f"patient, the one whose day-3 profile is checked in the table below. Root "
+        f"seed {seed}.",
+        "These are simulated courses under a model with stated assumptions, not a "
+        "prognosis for any real person.",
     ]
 
 
-def demo_table(ds: xr.Dataset) -> pd.DataFrame:
+def demo_table(ds: xr.Dataset, ensemble: xr.Dataset | None = None) -> pd.DataFrame:
     """The demo patients' intended profile next to their simulated outcomes.
 
     Columns ``Patient``, ``Profile``, :data:`LESION_COLUMN` (affected share, stunned
-    share, CST load), ``FMA-UE day 3`` with its band, ``As intended`` (band and MEP as
-    intended at day 3), then the columns of :func:`strokesim.summary.outcome_summary`
-    after day 3.
+    share, CST load), ``FMA-UE day 3`` with its band and ``As intended`` (band and MEP
+    as intended at day 3) of the representative in ``ds``, then the columns of
+    :func:`strokesim.summary.outcome_summary` after day 3 — of the representative, or,
+    given ``ensemble`` (``source_patient`` naming each member's demo patient), of the
+    ensemble (``Virtual patients``, then median [10–90%] and the MEP+ share, day 3
+    included).
     """
-    outcomes = outcome_summary(ds).set_index("Patient")
+    if ensemble is None:
+        outcomes = outcome_summary(ds).set_index("Patient")
+    else:
+        outcomes = outcome_summary(ensemble).set_index("Patient")
+        outcomes = outcomes.rename(
+            columns=lambda c: (
+                "Virtual patients"
+                if c == "Lesions"
+                else (f"{c}, median [10–90%]" if c.startswith(("FMA", "ARAT")) else c)
+            )
+        )
     rows = []
     for patient in DEMO_PATIENTS:
         pid = patient.spec.id
@@ -192,6 +257,8 @@ def demo_table(ds: xr.Dataset) -> pd.DataFrame:
             "As intended": "yes" if as_intended else "no",
         }
         later = outcomes.loc[pid].drop(["Lesions", f"FMA-UE day {_BASELINE_DAY}"], errors="ignore")
+        if ensemble is not None:
+            later = outcomes.loc[pid]
         rows.append(row | later.to_dict())
     return pd.DataFrame(rows)
 
@@ -231,35 +298,64 @@ def run_demo(
         raise UserInputError("days", f"must be an integer in 3–{MAX_DAYS}, got {days!r}")
     with output_folder(out_dir) as folder:
         paths = {name: ensure_writable(folder / name) for name in DEMO_FILES}
-        ds = simulate(
-            [p.spec for p in DEMO_PATIENTS],
+        simulated = simulate(
+            ensemble_specs(),
             usual_care(),
             days=days,
             record=summary_record(days),
             seed=seed,
             progress=progress,
         )
-        table = demo_table(ds)
-        written = write_all(_demo_writers(ds, table, paths, days, seed))
-    return DemoResult(ds, tuple(written), table)
+        representatives = [p.spec.id for p in DEMO_PATIENTS]
+        sources = [
+            next(r for r in representatives if pid == r or pid.startswith(f"{r}-r"))
+            for pid in simulated["patient"].values.astype(str)
+        ]
+        ensemble = simulated.assign_coords({ENSEMBLE_COORD: ("patient", sources)})
+        ds = simulated.sel(patient=representatives)
+        table = demo_table(ds, ensemble)
+        written = write_all(_demo_writers(ds, ensemble, table, paths, days, seed))
+    return DemoResult(ds, tuple(written), table, ensemble)
 
 
 def _demo_writers(
-    ds: xr.Dataset, table: pd.DataFrame, paths: dict[str, Path], days: int, seed: int
+    ds: xr.Dataset,
+    ensemble: xr.Dataset,
+    table: pd.DataFrame,
+    paths: dict[str, Path],
+    days: int,
+    seed: int,
 ) -> list[Writer]:
     from strokesim.report import (
         cortical_activity,
-        recovery_curves,
+        patient_courses,
         save_figure,
         scale_panel,
         write_html_report,
     )
 
-    def figure(make: Callable[[], Figure]) -> Callable[[Path], object]:
-        return lambda path: save_figure(make(), path)
+    figures: dict[str, tuple[str, Figure]] = {
+        "fma_ue.png": (
+            "Recovery of arm function (FMA-UE)",
+            patient_courses(ensemble, "fma_ue", ENSEMBLE_COORD),
+        ),
+        "arat.png": (
+            "Arm activity (ARAT)",
+            patient_courses(ensemble, "arat", ENSEMBLE_COORD),
+        ),
+        "scales.png": ("Clinical scales", scale_panel(ensemble, ENSEMBLE_COORD)),
+        "cortical_activity.png": (
+            "Cortical activity",
+            cortical_activity(ensemble, ENSEMBLE_COORD),
+        ),
+    }
+
+    def figure(name: str) -> Callable[[Path], object]:
+        return lambda path: save_figure(figures[name][1], path)
 
     return [
         (paths["demo.nc"], lambda path: write_results(ds, path)),
+        (paths["demo_ensemble.nc"], lambda path: write_results(ensemble, path)),
         (
             paths["report.html"],
             lambda path: write_html_report(
@@ -267,11 +363,9 @@ def _demo_writers(
                 path,
                 title="strokesim demo: four virtual patients under usual care",
                 notes=demo_notes(days, seed),
+                figures=list(figures.values()),
                 sections=[("Demo patients: intended profile and outcome", table)],
             ),
         ),
-        (paths["fma_ue.png"], figure(lambda: recovery_curves(ds, "fma_ue"))),
-        (paths["arat.png"], figure(lambda: recovery_curves(ds, "arat"))),
-        (paths["scales.png"], figure(lambda: scale_panel(ds))),
-        (paths["cortical_activity.png"], figure(lambda: cortical_activity(ds))),
+        *((paths[name], figure(name)) for name in figures),
     ]

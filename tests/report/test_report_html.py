@@ -109,3 +109,25 @@ def test_public_names_are_exported() -> None:
 
     for name in strokesim.report.__all__:
         assert hasattr(strokesim.report, name), name
+
+
+def test_figure_captions_say_what_is_shown_and_that_it_is_simulated(page: str) -> None:
+    from strokesim.report.plots import SIMULATED_NOTE
+
+    captions = re.findall(r"<figcaption>(.*?)</figcaption>", page, flags=re.S)
+    assert len(captions) == 3
+    for caption in captions:
+        assert SIMULATED_NOTE in caption
+        assert "4 virtual patients" in caption
+
+
+def test_figures_replace_the_standard_figures(dataset: xr.Dataset) -> None:
+    from strokesim.report._drawing import add_caption
+
+    figure = recovery_curves(dataset, "arat", caption="Only this <one>.")
+    page = render_html_report(dataset, title="t", figures=[("ARAT", figure)])
+    assert re.findall(r"<figcaption>(.*?)</figcaption>", page) == ["Only this &lt;one&gt;."]
+    assert "<h2>ARAT</h2>" in page
+    bare = recovery_curves(dataset)
+    add_caption(bare, "Replaced.")
+    assert "Replaced." in render_html_report(dataset, title="t", figures=[("x", bare)])

@@ -16,6 +16,7 @@ from strokesim.report import (
     SCALES,
     cortical_activity,
     figure_png,
+    patient_courses,
     recovery_curves,
     save_figure,
     scale_panel,
@@ -159,3 +160,116 @@ def test_no_pyplot_state_is_created(dataset: xr.Dataset) -> None:
     scale_panel(dataset)
     cortical_activity(dataset)
     assert plt.get_fignums() == before
+
+
+def _ensemble(n_per: int = 8) -> xr.Dataset:
+    """Four descriptions of ``n_per`` virtual patients; the first of each is its representative."""
+    ds = synthetic_dataset(n_patients=4 * n_per, seed=3)
+    ids = ds.patient.values
+    sources = np.repeat(ids[::n_per], n_per)
+    return ds.assign_coords(source_patient=("patient", sources))
+
+
+def test_draw_ensemble_bands_are_the_members_quantiles() -> None:
+    from strokesim.report._drawing import draw_ensemble, new_figure
+
+    rng = np.random.default_rng(0)
+    values = rng.normal(30.0, 5.0, (40, 6))
+    days = np.arange(6) * 10
+    _figure, (axes,) = new_figure((5, 3), 1, 1)
+    median, single = draw_ensemble(axes, days, values, "#0072B2", values[0])
+    np.testing.assert_allclose(median.get_ydata(), np.median(values, axis=0))
+    np.testing.assert_allclose(single.get_ydata(), values[0])
+    outer, inner = axes.collections
+    for band, (low, high) in ((outer, (10, 90)), (inner, (25, 75))):
+        vertices = band.get_paths()[0].vertices[:, 1]
+        assert vertices.min() == pytest.approx(np.percentile(values, low, axis=0).min())
+        assert vertices.max() == pytest.approx(np.percentile(values, high, axis=0).max())
+
+
+def test_patient_courses_one_panel_per_description_with_caption() -> None:
+    from strokesim.report._drawing import figure_caption
+
+    ds = _ensemble()
+    figure = patient_courses(ds, "fma_ue")
+    assert len(figure.axes) == 4
+    for axes, name in zip(figure.axes, ds.patient.values[::8], strict=True):
+        assert axes.get_title() == f"{name} (n = 8)"
+        assert axes.get_ylabel() == SCALES["fma_ue"].axis_label
+        assert axes.get_xlabel() == "Days since stroke onset"
+        assert len(axes.collections) == 2  # 80% and 50% bands
+        assert len(axes.get_lines()) == 2  # median and the representative
+    caption = figure_caption(figure)
+    assert "n = 8 per panel" in caption and "not a prognosis" in caption
+    assert "representative" in caption and "10–90%" in caption
+    assert _smallest_font(figure) >= 9
+    _render(figure)
+
+
+def test_every_figure_has_a_caption_saying_what_and_how_many(dataset: xr.Dataset) -> None:
+    from strokesim.report._drawing import figure_caption
+    from strokesim.report.plots import SIMULATED_NOTE
+
+    ensemble = _ensemble()
+    figures = {
+        "lines": recovery_curves(dataset),
+        "groups": recovery_curves(dataset, group="affected_side"),
+        "spread": recovery_curves(ensemble, group="source_patient", band="spread"),
+        "cohort": recovery_curves(synthetic_dataset(n_patients=30)),
+        "panel": scale_panel(dataset),
+        "panel ensemble": scale_panel(ensemble, "source_patient"),
+        "cortex": cortical_activity(dataset),
+        "cortex ensemble": cortical_activity(ensemble, "source_patient"),
+    }
+    sides, counts = np.unique(dataset.affected_side.values, return_counts=True)
+    expected_n = {
+        "lines": "4 virtual patients",
+        "groups": ", ".join(f"{side} {count}" for side, count in zip(sides, counts, strict=True)),
+        "cohort": "30 virtual patients",
+        "panel": "4 virtual patients",
+        "cortex": "4 virtual patients",
+        "spread": "virtual patients per group: P001 8, P009 8, P017 8, P025 8",
+    }
+    for name, figure in figures.items():
+        caption = figure_caption(figure)
+        assert caption.endswith(SIMULATED_NOTE), name
+        assert expected_n.get(name, "8 virtual patients") in caption, (name, caption)
+        # the caption is drawn inside the PNG, below every axes
+        figure.canvas.draw()
+        box = next(t for t in figure.get_children() if t.get_gid() == "strokesim-caption")
+        top = box.get_window_extent().y1
+        assert all(top <= axes.get_tightbbox().y0 + 1 for axes in figure.axes), name
+        for legend in figure.legends:
+            assert top <= legend.get_window_extent().y0 + 1, name
+
+
+def test_ensemble_spread_draws_median_bands_and_representative() -> None:
+    ensemble = _ensemble()
+    figure = recovery_curves(ensemble, "arat", group="source_patient", band="spread")
+    (axes,) = figure.axes
+    assert len(axes.collections) == 2 * 4
+    assert len(axes.get_lines()) == 2 * 4
+    assert "50% and 80%" in axes.get_legend().get_title().get_text()
+    with pytest.raises(UserInputError, match="'ci' or 'spread'") as caught:
+        recovery_curves(ensemble, band="sd")
+    assert caught.value.field == "band"
+
+
+def test_captions_name_a_representative_only_where_there_is_one() -> None:
+    from strokesim.report._drawing import figure_caption
+
+    ensemble = _ensemble()
+    renamed = ensemble.assign_coords(
+        source_patient=("patient", [f"{s}-described" for s in ensemble.source_patient.values])
+    )
+    for figure in (
+        recovery_curves(renamed, group="source_patient", band="spread"),
+        patient_courses(renamed, "arat"),
+        scale_panel(renamed, "source_patient"),
+    ):
+        assert "representative" not in figure_caption(figure)
+        assert all(len(axes.get_lines()) <= 8 for axes in figure.axes)
+    assert "representative" in figure_caption(patient_courses(ensemble, "arat"))
+    assert "1 virtual patient: a single" in figure_caption(
+        recovery_curves(ensemble.isel(patient=[0]))
+    )

@@ -16,7 +16,7 @@ from strokesim.assess.attempts import attempt_tasks
 from strokesim.assess.fugl_meyer import fugl_meyer_items
 from strokesim.assess.laterality import laterality_index, paretic_hand_tasks, task_m1_activity
 from strokesim.assess.scoring import perceived
-from strokesim.assess.spasticity import modified_ashworth
+from strokesim.assess.spasticity import felt_reflex_excess, modified_ashworth
 from strokesim.assess.strength import grip_strength_kg, mrc_grades, safe_score
 from strokesim.assess.tms import virtual_tms
 from strokesim.model.anatomy import TASK_FAMILIES
@@ -37,6 +37,9 @@ __all__ = ["ASSESSMENT_PURPOSE", "assess_batch", "assess_patient"]
 
 #: Stream purpose id of assessment randomness (see strokesim.random_streams).
 ASSESSMENT_PURPOSE = 3
+# Sub-stream of the patient's rater, drawn once per patient; visits fold in the day
+# (0–3650), which never reaches this value.
+_RATER_STREAM = 0x7FFFFFFF
 
 _FMA = fma_tasks()
 _ARAT = arat_tasks()
@@ -106,9 +109,9 @@ def assess_patient(
     )
 
     excess = reflex_excess(state, constants, day, params)
-    # MAS raters disagree by about half a grade (Pandyan 1999 Clin Rehabil)
-    felt = excess + rater_noise * 0.5 * params["mas_grade_step"] * jax.random.normal(
-        keys[5], excess.shape
+    # the patient's one rater: a persistent offset plus bounded visit jitter (spasticity.py)
+    felt = felt_reflex_excess(
+        excess, jax.random.fold_in(base, _RATER_STREAM), keys[5], params, rater_noise
     )
     fma_items = fugl_meyer_items(
         perceived(fma["performance"], keys[6], rater_sd),

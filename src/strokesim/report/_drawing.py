@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.text import Text
 from scipy import stats
 
 from strokesim.report.scales import Scale
 
 __all__ = [
+    "BAND_QUANTILES",
+    "CAPTION_GID",
     "MAX_LABELLED_PATIENTS",
     "OKABE_ITO",
+    "add_caption",
+    "draw_ensemble",
     "draw_groups",
     "draw_patients",
+    "figure_caption",
     "figure_legend",
     "legend_title",
     "new_figure",
@@ -41,6 +49,11 @@ _MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P")
 #: Cohorts up to this size get one labelled line per patient.
 MAX_LABELLED_PATIENTS = 12
 _DAY_LABEL = "Days since stroke onset"
+#: Quantiles of an ensemble band: the 80% band (10–90%), the 50% band (25–75%), median.
+BAND_QUANTILES: tuple[float, ...] = (0.10, 0.25, 0.50, 0.75, 0.90)
+#: ``gid`` of the caption text of a figure (:func:`add_caption`).
+CAPTION_GID = "strokesim-caption"
+_CAPTION_FONT = 9.0
 
 
 def new_figure(size: tuple[float, float], n_rows: int, n_columns: int) -> tuple[Figure, list[Axes]]:
@@ -57,13 +70,13 @@ def legend_title(n_patients: int) -> str:
 
 
 def figure_legend(figure: Figure, handles: list[Line2D], n_patients: int) -> None:
-    """One legend under all panels, in rows of up to six entries."""
+    """One legend right of all panels (the caption goes under them)."""
     if handles:
         figure.legend(
             handles=handles,
             title=legend_title(n_patients),
-            loc="outside lower center",
-            ncols=min(len(handles), 6),
+            loc="outside right upper",
+            ncols=1,
             fontsize=9,
             title_fontsize=9,
             frameon=False,
@@ -178,3 +191,67 @@ def style_axes(axes: Axes, values: np.ndarray, scale: Scale) -> None:
     axes.spines[["top", "right"]].set_visible(False)
     if scale.ticks is not None:
         axes.set_yticks(scale.ticks[0], scale.ticks[1])
+
+
+def draw_ensemble(
+    axes: Axes,
+    days: np.ndarray,
+    values: np.ndarray,
+    color: str,
+    representative: np.ndarray | None = None,
+    linestyle: str = "-",
+) -> list[Line2D]:
+    """Median of an ensemble's (member, day) ``values`` with its 50% and 80% bands.
+
+    The 80% band (10–90% of members) is light, the 50% band (25–75%) darker;
+    ``representative`` (one member's course, if given) is drawn as a thin line with
+    markers on top. NaN-aware. Returns the handles of the median and of the
+    representative line (for a legend).
+    """
+    with np.errstate(all="ignore"):
+        low80, low50, median, high50, high80 = np.nanquantile(
+            np.asarray(values, float), BAND_QUANTILES, axis=0
+        )
+    axes.fill_between(days, low80, high80, facecolor=to_rgba(color, 0.13), linewidth=0)
+    axes.fill_between(days, low50, high50, facecolor=to_rgba(color, 0.32), linewidth=0)
+    (line,) = axes.plot(days, median, color=color, linestyle=linestyle, linewidth=2.2)
+    handles = [line]
+    if representative is not None:
+        (single,) = axes.plot(
+            days,
+            representative,
+            color=to_rgba(color, 0.9),
+            linestyle=linestyle,
+            linewidth=0.9,
+            marker="o",
+            markersize=2.8,
+            markevery=_markevery(len(days)),
+        )
+        handles.append(single)
+    return handles
+
+
+def add_caption(figure: Figure, text: str) -> None:
+    """Put ``text`` under the figure, wrapped to its width, without shrinking the plots.
+
+    The caption is the figure's ``supxlabel``, for which the constrained layout
+    reserves room below the axes and any legend under them; the figure grows by
+    the caption's height. The text carries :data:`CAPTION_GID` so that reports can
+    reuse it (:func:`figure_caption`).
+    """
+    width_in, height_in = figure.get_size_inches()
+    chars = max(40, int(width_in * 72 / (_CAPTION_FONT * 0.57)))
+    lines = textwrap.wrap(" ".join(text.split()), chars)
+    figure.set_size_inches(width_in, height_in + (len(lines) * _CAPTION_FONT * 1.25 + 6) / 72)
+    label = figure.supxlabel(
+        "\n".join(lines), x=0.01, ha="left", fontsize=_CAPTION_FONT, color="0.2"
+    )
+    label.set_gid(CAPTION_GID)
+
+
+def figure_caption(figure: Figure) -> str:
+    """The caption of ``figure`` (:func:`add_caption`) as one line, or ``""``."""
+    for artist in figure.get_children():
+        if isinstance(artist, Text) and artist.get_gid() == CAPTION_GID:
+            return " ".join(artist.get_text().split())
+    return ""

@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 
 from strokesim import __version__
 from strokesim.io.atomic import atomic_path, ensure_writable
+from strokesim.report._drawing import figure_caption
 from strokesim.report.plots import (
     PANEL_VARIABLES,
     cortical_activity,
@@ -105,6 +106,7 @@ def write_html_report(
     title: str,
     sections: Sequence[Section] | None = None,
     notes: str | Sequence[str] | None = None,
+    figures: Sequence[tuple[str, Figure]] | None = None,
     field: str = "--out",
 ) -> Path:
     """Write a self-contained HTML report of ``ds`` to ``path``, atomically.
@@ -122,6 +124,11 @@ def write_html_report(
         figures; content is a trusted HTML fragment, a figure or a table.
     notes
         Free-text paragraphs shown above the patient table (escaped).
+    figures
+        ``(heading, figure)`` pairs shown after the patient table instead of the
+        standard figures (FMA-UE curves, clinical scales, cortical activity of ``ds``),
+        e.g. ensemble figures. Each figure's caption
+        (:func:`strokesim.report._drawing.add_caption`) becomes its HTML caption.
     field
         Name of the user-facing option that supplied ``path`` (used in messages).
 
@@ -145,7 +152,7 @@ def write_html_report(
     True
     """
     ensure_writable(path, field)
-    page = render_html_report(ds, title=title, sections=sections, notes=notes)
+    page = render_html_report(ds, title=title, sections=sections, notes=notes, figures=figures)
     with atomic_path(path, field) as temporary:
         temporary.write_text(page, encoding="utf-8")
     return Path(path)
@@ -157,12 +164,13 @@ def render_html_report(
     title: str,
     sections: Sequence[Section] | None = None,
     notes: str | Sequence[str] | None = None,
+    figures: Sequence[tuple[str, Figure]] | None = None,
 ) -> str:
     """Render the report of :func:`write_html_report` to a string.
 
     Parameters
     ----------
-    ds, title, sections, notes
+    ds, title, sections, notes, figures
         As in :func:`write_html_report`.
 
     Returns
@@ -180,7 +188,10 @@ def render_html_report(
         disclaimer=html.escape(DISCLAIMER),
         notes="\n".join(f"<p>{html.escape(text)}</p>" for text in paragraphs),
         patient_table=_table_html(patient_summary(ds), max_rows=_MAX_TABLE_ROWS),
-        figures="\n".join(_section_html(heading, fig) for heading, fig in _standard_figures(ds)),
+        figures="\n".join(
+            _section_html(heading, fig)
+            for heading, fig in (_standard_figures(ds) if figures is None else figures)
+        ),
         sections="\n".join(_section_html(heading, content) for heading, content in sections or []),
     )
 
@@ -275,7 +286,9 @@ def _section_html(heading: str, content: str | Figure | pd.DataFrame) -> str:
 
 def _figure_html(figure: Figure, alt: str) -> str:
     encoded = base64.b64encode(figure_png(figure)).decode("ascii")
-    caption = figure.get_suptitle() or (figure.axes[0].get_title() if figure.axes else "")
+    caption = figure_caption(figure) or figure.get_suptitle()
+    if not caption and figure.axes:
+        caption = figure.axes[0].get_title()
     return (
         f'<figure><img src="data:image/png;base64,{encoded}" alt="{html.escape(alt, quote=True)}">'
         f"<figcaption>{html.escape(caption)}</figcaption></figure>"
