@@ -485,7 +485,11 @@ def validate(
         ),
     ] = None,
     report: Annotated[
-        Path, typer.Option(help="HTML report with one figure per target.", metavar="FILE")
+        Path,
+        typer.Option(
+            help="HTML report with one figure per target (with --seeds: the table over seeds).",
+            metavar="FILE",
+        ),
     ] = Path("out/validation.html"),
     only: Annotated[
         str | None,
@@ -496,7 +500,9 @@ def validate(
     markdown: Annotated[
         Path | None,
         typer.Option(
-            help="Also write the results table as Markdown.", metavar="FILE", show_default=False
+            help="Also write the results table (with --seeds: the table over seeds) as Markdown.",
+            metavar="FILE",
+            show_default=False,
         ),
     ] = None,
     results_dir: Annotated[
@@ -508,7 +514,7 @@ def validate(
         typer.Option(
             "--resume",
             help="With --seeds: reuse the seeds already saved in --results-dir with the same "
-            "n, targets and model parameters.",
+            "n, targets, model parameters and code.",
         ),
     ] = False,
 ) -> None:
