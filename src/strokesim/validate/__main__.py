@@ -5,8 +5,10 @@ The same as ``strokesim validate`` (see :func:`strokesim.validate.battery.valida
     python -m strokesim.validate --n 1000 --seed 0 --report out/validation.html
     python -m strokesim.validate --n 1000 --markdown docs/validation_results.md
     python -m strokesim.validate --n 200 --only V1,V3
+    python -m strokesim.validate --n 1000 --seeds 0,1,2,3,4 --results-dir out/seeds --resume
 
-Exit codes: 0 every selected target passes, 1 some target fails, 2 bad input.
+Exit codes: 0 every selected target passes (with --seeds: at every seed), 1 some
+target fails (or is fragile), 2 bad input.
 """
 
 from __future__ import annotations
@@ -37,10 +39,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--n-boot", type=int, default=1000, help="bootstrap replicates (default 1000)"
     )
+    parser.add_argument(
+        "--seeds", default=None, help="run at each of these seeds, e.g. 0,1,2,3,4 (pass counts)"
+    )
+    parser.add_argument(
+        "--results-dir",
+        type=Path,
+        default=Path("out/validation_seeds"),
+        help="with --seeds: folder of the per-seed results",
+    )
+    parser.add_argument(
+        "--resume", action="store_true", help="with --seeds: reuse matching saved seeds"
+    )
     options = parser.parse_args(argv)
     from strokesim.validate.battery import validate_command
+    from strokesim.validate.seeds import seeds_command
 
     try:
+        if options.seeds is not None:
+            return seeds_command(
+                options.n,
+                options.seeds,
+                options.results_dir,
+                report=None if options.no_report else options.report,
+                markdown=options.markdown,
+                only=options.only,
+                n_boot=options.n_boot,
+                resume=options.resume,
+                progress=_print_progress,
+            )
+        if options.resume:
+            raise UserInputError("--resume", "only with --seeds (a single seed is run whole)")
         return validate_command(
             n=options.n,
             seed=options.seed,

@@ -276,6 +276,13 @@ def validate_command(
     return 0 if not failed else 1
 
 
+def current_parameters_hash() -> str:
+    """The sha256 of the default model parameters, as a run's settings record it."""
+    from strokesim.model.parameters import model_parameters
+
+    return _parameters_hash(model_parameters())
+
+
 def _parameters_hash(params: Mapping[str, float]) -> str:
     text = json.dumps({k: float(v) for k, v in params.items()}, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
