@@ -106,6 +106,28 @@ OBJECTIVE_C = (
 )
 
 
+#: Each stage's objective: the targets it contains, by stage.
+OBJECTIVE_TARGETS: dict[str, tuple[str, ...]] = {
+    stage: tuple(sorted({target for target, *_ in objective}))
+    for stage, objective in (("A", OBJECTIVE), ("B", OBJECTIVE_B), ("C", OBJECTIVE_C))
+}
+
+
+def fitted_targets() -> dict[str, str]:
+    """Each parameter this script fits → the target named for it in its stage.
+
+    Every named target is one its stage's objective contains (checked here), so a
+    parameter recorded in calibrated.json with this target was fitted against it.
+    """
+    out: dict[str, str] = {}
+    for stage, free in (("A", STAGE_A), ("B", STAGE_B), ("C", STAGE_C)):
+        for f in free:
+            if f.target not in OBJECTIVE_TARGETS[stage]:
+                raise ValueError(f"{f.name}: stage {stage}'s objective lacks {f.target}")
+            out[f.name] = f.target
+    return out
+
+
 def _battery_metrics(target: str, params: dict[str, float], n: int, seed: int) -> dict[str, float]:
     from strokesim.validate.battery import run_battery
 

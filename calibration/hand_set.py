@@ -37,6 +37,30 @@ HAND_SET: dict[str, str] = {
 }
 
 
+#: Population parameters set by hand that shape the default cohort (and so V1, V2, V4)
+#: but that this study does not run (they are not model parameters): listed with
+#: their basis, from the population registry.
+POPULATION_HAND_SET: tuple[str, ...] = ("severity_a", "severity_b")
+
+
+def population_rows() -> list[str]:
+    """The list of population parameters set by hand, with value, range and basis."""
+    from strokesim.cohort.population import POPULATION_PARAMETERS
+
+    rows = [
+        "",
+        "### Population parameters set by hand (not run by this study)",
+        "",
+        "They shape the default cohort, and so every target read from it (V1, V2, V4); "
+        "no calibration code fits them.",
+        "",
+    ]
+    for name in POPULATION_HAND_SET:
+        p = POPULATION_PARAMETERS[name]
+        rows.append(f"- `{name}` = {p.value:g} (range {p.low:g}–{p.high:g}): {p.source}")
+    return rows
+
+
 def range_points(name: str) -> tuple[float, ...]:
     """The registry range's low end, the parameter's value and the high end."""
     p = REGISTRY[name]
@@ -70,7 +94,7 @@ def study(n: int, seed: int) -> list[str]:
             rows.append(result_row(name, value, target, n, seed))
             elapsed = time.perf_counter() - started
             print(f"{name} = {value:g}: {elapsed:.0f} s", file=sys.stderr, flush=True)
-    return rows
+    return rows + population_rows()
 
 
 def main(argv: list[str] | None = None) -> int:

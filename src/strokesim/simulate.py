@@ -23,7 +23,7 @@ import xarray as xr
 from numpy.typing import ArrayLike
 
 from strokesim import __version__
-from strokesim.cohort.population import PopulationDraw, nihss_proxy
+from strokesim.cohort.population import PopulationDraw, lesion_volume_ml, nihss_proxy
 from strokesim.engine import day_inputs, input_horizon, patient_inputs, run_chunk
 from strokesim.errors import UserInputError
 from strokesim.model.anatomy import (
@@ -141,7 +141,7 @@ def _from_specs(specs: Sequence[PatientSpec], seed: int, params, n_lesions: int)
             ids.append(spec.id)
             desc.append((lz.affected, stunned, lz.cst_load, lz.premotor_damage, spec.age))
             side.append(spec.affected_side)
-            volume.append(1.0 + 150.0 * lz.affected**1.5)
+            volume.append(lesion_volume_ml(lz.affected))
             nihss.append(-1)
             source.append(spec.id)
         else:

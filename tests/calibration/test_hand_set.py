@@ -21,3 +21,14 @@ def test_hand_set_parameters_are_not_fitted_and_point_to_this_study(hand_set) ->
         assert target in p.source and "docs/hand_set.md" in p.source, name
         low, value, high = hand_set.range_points(name)
         assert low < value < high, name
+
+
+def test_population_parameters_set_by_hand_are_listed_with_their_basis(hand_set) -> None:
+    from strokesim.cohort.population import POPULATION_PARAMETERS
+
+    rows = "\n".join(hand_set.population_rows())
+    assert hand_set.POPULATION_HAND_SET
+    for name in hand_set.POPULATION_HAND_SET:
+        p = POPULATION_PARAMETERS[name]
+        assert "set by hand" in p.source.lower() and "docs/hand_set.md" in p.source, name
+        assert f"`{name}` = {p.value:g}" in rows, name

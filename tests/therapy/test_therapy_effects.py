@@ -6,9 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from strokesim.model.parameters import model_parameters
 from strokesim.patient import LesionSpec, PatientSpec
 from strokesim.simulate import Record, simulate
 from strokesim.therapy import parse_protocol
+from strokesim.therapy.schedule import compile_protocol
 
 DAYS = 40
 RECORD = Record((3, 20, 40))
@@ -94,21 +96,62 @@ def test_stimulation_without_surviving_tissue_has_no_effect(method: str, target:
     np.testing.assert_allclose(sham.grip_kg.values, active.grip_kg.values, rtol=1e-4, atol=1e-4)
 
 
-def test_stimulation_with_tissue_changes_the_course() -> None:
-    patients = _patients(0.5, 0.1)
-    sham = _run(
-        patients,
+FACILITATORY = ("rtms_high_freq", "itbs", "tdcs_anodal")
+INHIBITORY = ("rtms_1hz", "ctbs", "tdcs_cathodal")
+ASSESSED_DAY = 20  # the 11th session of 20 (days 5–24, weekdays)
+
+
+@pytest.fixture(scope="module")
+def tissue() -> list[PatientSpec]:
+    return _patients(0.4, 0.2)
+
+
+@pytest.fixture(scope="module")
+def sham_run(tissue):
+    return _run(
+        tissue,
         _protocol(
             "sham", stimulation={"method": "itbs", "target": "ipsilesional_m1", "sham": True}
         ),
     )
-    active = _run(
-        patients,
-        _protocol(
-            "active", stimulation={"method": "itbs", "target": "ipsilesional_m1", "sham": False}
-        ),
+
+
+def _expected_excitability_change(protocol) -> float:
+    """Lasting excitability change of stimulated M1 on ``ASSESSED_DAY`` implied by the
+    schedule: each session leaves ``stimulation_carryover`` × its shift, which relaxes
+    back with ``homeostasis_days`` (the model's update, linearised, mean response 1)."""
+    params = model_parameters()
+    shift = np.asarray(compile_protocol(protocol, DAYS).excitability_shift)[:, 0]
+    change = 0.0
+    for day in range(ASSESSED_DAY):
+        change = change * (1.0 - 1.0 / params["homeostasis_days"])
+        change += params["stimulation_carryover"] * shift[day]
+    return change
+
+
+@pytest.mark.parametrize("method", [*FACILITATORY, *INHIBITORY])
+def test_stimulation_shifts_the_stimulated_m1_by_its_sign_and_rough_size(
+    method: str, tissue, sham_run
+) -> None:
+    # 1 Hz rTMS, cTBS and cathodal tDCS lower the stimulated M1's excitability, high-
+    # frequency rTMS, iTBS and anodal tDCS raise it (Chen 1997; Huang 2005; Nitsche &
+    # Paulus 2001). Read with virtual TMS: the resting motor threshold ∝ 1/excitability.
+    protocol = _protocol(
+        "active", stimulation={"method": method, "target": "ipsilesional_m1", "sham": False}
     )
-    assert not np.allclose(sham.grip_kg.values, active.grip_kg.values)
+    active = _run(tissue, protocol)
+    day = {"day": ASSESSED_DAY}
+    rmt_sham = sham_run.rmt_percent.sel(day).values
+    rmt_active = active.rmt_percent.sel(day).values
+    assert np.isfinite(rmt_sham).all() and np.isfinite(rmt_active).all()  # MEPs present
+    change = float(np.mean(rmt_sham / rmt_active - 1.0))
+    expected = _expected_excitability_change(protocol)
+    assert np.sign(expected) == (1 if method in FACILITATORY else -1)
+    assert np.sign(change) == np.sign(expected), (change, expected)
+    # rough size: 0.4–1.6 × the schedule's linearised carry-over (measured 0.7–0.9)
+    assert 0.4 * abs(expected) <= abs(change) <= 1.6 * abs(expected), (change, expected)
+    # every patient moves the same way (individual response varies in size, not sign)
+    assert (np.sign(rmt_sham / rmt_active - 1.0) == np.sign(expected)).all()
 
 
 def test_doubling_training_dose_does_not_lower_mean_outcome() -> None:

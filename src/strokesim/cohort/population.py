@@ -9,11 +9,12 @@ Each virtual patient draws, from its own stream (root seed, "population", id):
   (large strokes reach the internal capsule; Zhu 2010 Stroke, Feng 2015 Ann
   Neurol), each with individual scatter;
 - the stunned share of affected units ~ Beta(mean, concentration) from the registry;
-- premotor damage, up to the cortical share;
+- premotor damage, up to a share of the cortical share;
 - lesion volume (ml), used only for the NIHSS proxy.
 
-The shape (a, b) of the severity distribution is the population's free parameter;
-it is calibrated against the severity mix in VALIDATION.md's default cohort.
+Every number that shapes a draw is in :data:`POPULATION_PARAMETERS`, with unit,
+range and source. The shape (a, b) of the severity distribution is set by hand, not
+fitted: no code fits it and no target reads the band mix (docs/hand_set.md).
 """
 
 from __future__ import annotations
@@ -26,7 +27,27 @@ import numpy as np
 from strokesim.model.parameters import Parameter, model_parameters
 from strokesim.random_streams import PURPOSES, id_hash
 
-__all__ = ["POPULATION_PARAMETERS", "PopulationDraw", "nihss_proxy", "sample_population"]
+__all__ = [
+    "NIHSS_MAX",
+    "POPULATION_PARAMETERS",
+    "PopulationDraw",
+    "lesion_volume_ml",
+    "nihss_proxy",
+    "sample_population",
+]
+
+#: Highest NIHSS total (the scale's range is 0–42).
+NIHSS_MAX = 42
+#: NIHSS item 5 (motor arm) has grades 0–4.
+_ARM_GRADES = 5
+#: Index of the NIHSS proxy's sub-stream within a patient's population stream.
+_NIHSS_STREAM = 7
+
+_SEVERITY_BASIS = (
+    "Set by hand, not fitted (no code fits it, no target reads the band mix): Beta(1.1, 1.4) "
+    "has mean 0.44 and gives each LEAPS band about a third of the day-3 default cohort "
+    "(n = 50, seed 0: 38% mild, 28% moderate, 34% severe); docs/hand_set.md"
+)
 
 POPULATION_PARAMETERS: dict[str, Parameter] = {
     p.name: p
@@ -47,7 +68,7 @@ POPULATION_PARAMETERS: dict[str, Parameter] = {
             "1",
             0.5,
             3.0,
-            "Shape of latent severity; calibrated to the LEAPS-band mix at day 3",
+            _SEVERITY_BASIS,
             "Beta a of latent severity.",
         ),
         Parameter(
@@ -56,7 +77,7 @@ POPULATION_PARAMETERS: dict[str, Parameter] = {
             "1",
             0.5,
             3.0,
-            "Shape of latent severity; calibrated to the LEAPS-band mix at day 3",
+            _SEVERITY_BASIS,
             "Beta b of latent severity.",
         ),
         Parameter(
@@ -77,8 +98,181 @@ POPULATION_PARAMETERS: dict[str, Parameter] = {
             "Weak correlation of lesion volume and CST load (Feng 2015 Ann Neurol)",
             "Individual scatter of affected share and CST load around severity.",
         ),
+        Parameter(
+            "age_min",
+            30.0,
+            "year",
+            18.0,
+            40.0,
+            "Set by hand: the age draw is clipped to adult ages (a first ischaemic stroke "
+            "below 30 is rare)",
+            "Youngest age of a drawn patient.",
+        ),
+        Parameter(
+            "age_max",
+            98.0,
+            "year",
+            90.0,
+            105.0,
+            "Set by hand: the age draw is clipped to the oldest ages seen in stroke cohorts",
+            "Oldest age of a drawn patient.",
+        ),
+        Parameter(
+            "affected_max",
+            0.95,
+            "fraction",
+            0.8,
+            1.0,
+            "Set by hand: a first stroke with arm paresis spares some of M1 (the draw is "
+            "clipped below complete destruction)",
+            "Largest share of ipsilesional M1 units affected.",
+        ),
+        Parameter(
+            "cst_load_scale",
+            1.3,
+            "1",
+            1.0,
+            2.0,
+            "Set by hand: above 1 so that the largest strokes reach a complete corticospinal "
+            "load (clipped at 1) despite the scatter",
+            "CST load at latent severity 1, before scatter: load = scale · s^exponent.",
+        ),
+        Parameter(
+            "premotor_share_max",
+            0.8,
+            "fraction",
+            0.5,
+            1.0,
+            "Set by hand: premotor cortex is hit less often than M1 by the MCA strokes that "
+            "cause arm paresis; its dead share is a uniform share 0–max of M1's affected share",
+            "Largest premotor damage as a share of the M1 share affected.",
+        ),
+        Parameter(
+            "volume_base_ml",
+            1.0,
+            "ml",
+            0.5,
+            5.0,
+            "Set by hand: the smallest infarct that causes arm paresis (lacune, ~1 ml)",
+            "Lesion volume at no M1 involvement.",
+        ),
+        Parameter(
+            "volume_scale_ml",
+            150.0,
+            "ml",
+            80.0,
+            300.0,
+            "Set by hand: a stroke affecting all of M1 is a large MCA infarct of order 100–200 "
+            "ml; used only by the NIHSS proxy",
+            "Lesion volume added at full M1 involvement: volume = base + scale · affected^exp.",
+        ),
+        Parameter(
+            "volume_exponent",
+            1.5,
+            "1",
+            1.0,
+            3.0,
+            "Set by hand: volume grows faster than cortical involvement (large strokes add "
+            "subcortical white matter)",
+            "Exponent linking the affected share to lesion volume.",
+        ),
+        Parameter(
+            "volume_scatter_cv",
+            0.5,
+            "CV",
+            0.2,
+            1.0,
+            "Set by hand: infarct volume varies widely at a given motor deficit (Feng 2015 "
+            "Ann Neurol: volume predicts motor outcome poorly)",
+            "Individual log-normal scatter of lesion volume.",
+        ),
+        Parameter(
+            "nihss_arm0_min_fma",
+            60.0,
+            "FMA-UE point",
+            55.0,
+            66.0,
+            "Set by hand: NIHSS item 5 (motor arm) 0 = no drift, taken as FMA-UE ≥ 60",
+            "Lowest day-3 FMA-UE scored as NIHSS arm item 0.",
+        ),
+        Parameter(
+            "nihss_arm1_min_fma",
+            43.0,
+            "FMA-UE point",
+            35.0,
+            50.0,
+            "Set by hand: NIHSS arm item 1 = drift, taken as the LEAPS mild band (FMA-UE ≥ 43)",
+            "Lowest day-3 FMA-UE scored as NIHSS arm item 1.",
+        ),
+        Parameter(
+            "nihss_arm2_min_fma",
+            25.0,
+            "FMA-UE point",
+            15.0,
+            35.0,
+            "Set by hand: NIHSS arm item 2 = some effort against gravity",
+            "Lowest day-3 FMA-UE scored as NIHSS arm item 2.",
+        ),
+        Parameter(
+            "nihss_arm3_min_fma",
+            8.0,
+            "FMA-UE point",
+            3.0,
+            15.0,
+            "Set by hand: NIHSS arm item 3 = no effort against gravity; below it item 4, no "
+            "movement",
+            "Lowest day-3 FMA-UE scored as NIHSS arm item 3.",
+        ),
+        Parameter(
+            "nihss_other_base",
+            1.0,
+            "NIHSS point",
+            0.0,
+            3.0,
+            "Set by hand: mean score of the non-motor NIHSS items in a very small stroke",
+            "Mean of the Poisson draw of the non-motor NIHSS items at zero lesion volume.",
+        ),
+        Parameter(
+            "nihss_ml_per_point",
+            15.0,
+            "ml/point",
+            5.0,
+            30.0,
+            "Set by hand so that the proxy correlates with infarct volume as NIHSS does (Fink "
+            "2002 Stroke 33:954: r ≈ 0.5–0.7)",
+            "Lesion volume per mean point of the non-motor NIHSS items.",
+        ),
     )
 }
+
+
+def lesion_volume_ml(
+    affected: float, scatter: float = 1.0, population: dict[str, float] | None = None
+) -> float:
+    """Lesion volume (ml) of a stroke affecting a share of ipsilesional M1.
+
+    ``volume = base + scale · affected^exponent · scatter`` with the population
+    registry's ``volume_*`` values (overridden by ``population``).
+
+    Parameters
+    ----------
+    affected
+        Share of ipsilesional M1 units affected (fraction, 0–1).
+    scatter
+        Individual multiplier (a log-normal draw with mean 1 in the sampler; 1 for a
+        patient whose lesion is given).
+    population
+        Overrides of :data:`POPULATION_PARAMETERS` values.
+    """
+    pop = _population_values(population)
+    return (
+        pop["volume_base_ml"]
+        + pop["volume_scale_ml"] * affected ** pop["volume_exponent"] * scatter
+    )
+
+
+def _population_values(population: dict[str, float] | None = None) -> dict[str, float]:
+    return {k: p.value for k, p in POPULATION_PARAMETERS.items()} | (population or {})
 
 
 @dataclass(frozen=True)
@@ -126,27 +320,34 @@ def sample_population(
     params
         Model parameters (for the stunned-share distribution).
     """
-    pop = {k: p.value for k, p in POPULATION_PARAMETERS.items()} | (population or {})
+    pop = _population_values(population)
     params = params or model_parameters()
     mean, conc = params["stunned_share_mean"], params["stunned_share_concentration"]
     rows = []
     for pid in patient_ids:
         rng = _rng(seed, pid)
-        a = float(np.clip(rng.normal(pop["age_mean"], pop["age_sd"]), 30.0, 98.0))
+        age_drawn = rng.normal(pop["age_mean"], pop["age_sd"])
+        a = float(np.clip(age_drawn, pop["age_min"], pop["age_max"]))
         s = rng.beta(pop["severity_a"], pop["severity_b"])
         cv = pop["lesion_scatter_cv"]
-        affected = float(np.clip(s * _lognormal(rng, cv), 0.0, 0.95))
-        cst = float(np.clip(s ** pop["cst_load_exponent"] * 1.3 * _lognormal(rng, cv), 0.0, 1.0))
+        affected = float(np.clip(s * _lognormal(rng, cv), 0.0, pop["affected_max"]))
+        load = s ** pop["cst_load_exponent"] * pop["cst_load_scale"] * _lognormal(rng, cv)
+        cst = float(np.clip(load, 0.0, 1.0))
         stunned = rng.beta(mean * conc, (1.0 - mean) * conc)
-        premotor = float(affected * rng.uniform(0.0, 0.8))
-        volume = float(1.0 + 150.0 * affected**1.5 * _lognormal(rng, 0.5))
+        premotor = float(affected * rng.uniform(0.0, pop["premotor_share_max"]))
+        scatter = _lognormal(rng, pop["volume_scatter_cv"])
+        volume = float(lesion_volume_ml(affected, scatter, pop))
         rows.append((a if age is None else age, affected, stunned, cst, premotor, volume))
     cols = np.array(rows, dtype=np.float64).reshape(len(rows), 6).T
     return PopulationDraw(tuple(patient_ids), *(c.astype(np.float32) for c in cols))
 
 
 def nihss_proxy(
-    fma_day3: np.ndarray, lesion_volume_ml: np.ndarray, seed: int, patient_ids: Sequence[str]
+    fma_day3: np.ndarray,
+    lesion_volume_ml: np.ndarray,
+    seed: int,
+    patient_ids: Sequence[str],
+    population: dict[str, float] | None = None,
 ) -> np.ndarray:
     """NIHSS (0–42) of virtual patients from day-3 arm function and lesion volume.
 
@@ -156,12 +357,17 @@ def nihss_proxy(
     vision, consciousness) scale with lesion volume (Fink 2002 Stroke 33:954:
     NIHSS correlates with infarct volume, r ≈ 0.5–0.7), with Poisson scatter.
     """
+    pop = _population_values(population)
     fma = np.asarray(fma_day3, dtype=float)
-    arm = np.select([fma >= 60, fma >= 43, fma >= 25, fma >= 8], [0, 1, 2, 3], 4)
+    floors = [pop[f"nihss_arm{grade}_min_fma"] for grade in range(_ARM_GRADES - 1)]
+    arm = np.select(
+        [fma >= floor for floor in floors], list(range(_ARM_GRADES - 1)), _ARM_GRADES - 1
+    )
     leg = np.maximum(arm - 1, 0)
     out = np.empty(len(fma), dtype=np.int16)
     for i, pid in enumerate(patient_ids):
-        rng = np.random.default_rng([seed, PURPOSES["population"], id_hash(pid), 7])
-        other = rng.poisson(1.0 + lesion_volume_ml[i] / 15.0)
-        out[i] = min(arm[i] + leg[i] + other, 42)
+        rng = np.random.default_rng([seed, PURPOSES["population"], id_hash(pid), _NIHSS_STREAM])
+        mean_other = pop["nihss_other_base"] + lesion_volume_ml[i] / pop["nihss_ml_per_point"]
+        other = rng.poisson(mean_other)
+        out[i] = min(arm[i] + leg[i] + other, NIHSS_MAX)
     return out

@@ -71,8 +71,13 @@ def _one_patient(
     cst = (v >= desc.cst_load).astype(jnp.float32)
     # corticoreticular fibres run with the CST through the internal capsule (Schulz 2017);
     # their loss follows the CST load with individual scatter.
-    crt = jnp.clip(1.0 - desc.cst_load * _lognormal(k_crt, 1.0, 0.25), 0.0, 1.0)
-    age_factor = jnp.clip(1.0 - params["age_plasticity_slope"] * (desc.age - 60.0), 0.5, 1.25)
+    crt_loss = desc.cst_load * _lognormal(k_crt, 1.0, params["corticoreticular_scatter_cv"])
+    crt = jnp.clip(1.0 - crt_loss, 0.0, 1.0)
+    age_factor = jnp.clip(
+        1.0 - params["age_plasticity_slope"] * (desc.age - params["age_reference_years"]),
+        params["age_factor_min"],
+        params["age_factor_max"],
+    )
     return PatientConstants(
         alive=alive,
         stunned=stunned,

@@ -137,7 +137,8 @@ _LITERATURE: tuple[Parameter, ...] = (
         "a.u.",
         2.0,
         8.0,
-        "Saturating firing-rate nonlinearity; value keeps the healthy range near-linear",
+        "Set by hand: a saturating firing-rate nonlinearity whose ceiling keeps the healthy "
+        "activity range near-linear",
         "Soft ceiling of cortical unit activity.",
     ),
     Parameter(
@@ -219,12 +220,42 @@ _LITERATURE: tuple[Parameter, ...] = (
         "Time constant with which plasticity decays from its peak to the chronic floor.",
     ),
     Parameter(
+        "age_reference_years",
+        60.0,
+        "year",
+        50.0,
+        70.0,
+        "Set by hand: the age at which the age term of plasticity is 1 (age_plasticity_slope "
+        "counts years above it)",
+        "Age at which age does not change plasticity.",
+    ),
+    Parameter(
+        "age_factor_min",
+        0.5,
+        "1",
+        0.3,
+        0.8,
+        "Set by hand: age at most halves plasticity (Nakayama 1994: the age effect on recovery "
+        "is modest)",
+        "Lowest age multiplier of plasticity.",
+    ),
+    Parameter(
+        "age_factor_max",
+        1.25,
+        "1",
+        1.0,
+        1.5,
+        "Set by hand: youth raises plasticity by at most a quarter",
+        "Highest age multiplier of plasticity.",
+    ),
+    Parameter(
         "plasticity_floor",
         1.0,
         "1",
         0.5,
         1.0,
-        "Reference level (chronic = healthy adult plasticity); Ward 2019 JNNP (chronic gains)",
+        "Set by hand: the reference level that defines the unit of plasticity (chronic = "
+        "healthy adult plasticity; Ward 2019 JNNP: chronic patients still gain)",
         "Chronic plasticity gain (reference unit).",
     ),
     Parameter(
@@ -234,7 +265,7 @@ _LITERATURE: tuple[Parameter, ...] = (
         0.0,
         0.02,
         "Modest age effect on recovery (Nakayama 1994; Stinear 2017 PREP2 age term)",
-        "Relative loss of plasticity per year of age above 60.",
+        "Relative loss of plasticity per year of age above age_reference_years.",
     ),
     Parameter(
         "learning_rate",
@@ -242,9 +273,8 @@ _LITERATURE: tuple[Parameter, ...] = (
         "1/trial",
         0.001,
         0.01,
-        "Motor-learning rate per trial at the chronic floor; not what limits chronic "
-        "gains (V9): without consolidation of intensive days even 10× this value gave a "
-        "V9 gain of 3.7 and broke V8 (calibration/training_response.py)",
+        "Set by hand, not fitted: the motor-learning rate per trial at the chronic floor; "
+        "V8 and V9 at twice the value (the range top) in calibration/training_response.py",
         "Error-based learning step per effective trial at plasticity gain 1.",
     ),
     Parameter(
@@ -262,7 +292,8 @@ _LITERATURE: tuple[Parameter, ...] = (
         "trial",
         100.0,
         400.0,
-        "Numerical: the largest therapy dose for which one expected-gradient step is "
+        "Set by hand (numerical): the largest therapy dose for which one expected-gradient "
+        "step is "
         "stable at the default learning_rate (learning_rate × step_trials × error "
         "curvature ≈ 1.4 < 2; measured)",
         "Plasticity-weighted trials per learning sub-step; a day takes 1 + ⌊C·P(t)·trials/S⌋ "
@@ -279,7 +310,7 @@ _LITERATURE: tuple[Parameter, ...] = (
         "385:533; Redondo & Morris 2011 Nat Rev Neurosci 12:17; tag-trigger-consolidation "
         "model: Clopath et al. 2008 PLoS Comput Biol 4:e1000248); a minimum daily dose "
         "before rehabilitation pays (MacLellan et al. 2011 Neurorehabil Neural Repair "
-        "25:740); Ward 2019 chronic gains (V9)",
+        "25:740); Ward 2019 chronic gains; calibrated against V9",
         "Extra share of a day's learning that is kept when its practice triggers "
         "consolidation: the day's learning × (1 + gain · trigger).",
     ),
@@ -293,7 +324,7 @@ _LITERATURE: tuple[Parameter, ...] = (
         "day helped chronic patients (Ward 2019 JNNP, V9). Held out: in chronic stroke "
         "100–300 repetitions per session gave no dose-response (Lang et al. 2016 JAMA "
         "Neurol 73:1121), which the calibrated value does not reproduce "
-        "(docs/external_results.md)",
+        "(docs/external_results.md); calibrated against V9",
         "Plasticity-weighted therapy trials of a day (P(t) × effective trials) at which "
         "the consolidation trigger is half on: trigger = x²/(x² + threshold²).",
     ),
@@ -321,7 +352,7 @@ _LITERATURE: tuple[Parameter, ...] = (
         "× template",
         1.0,
         2.0,
-        "Synaptic resource ceiling of one corticospinal unit (bounded compensation)",
+        "Set by hand: synaptic resource ceiling of one corticospinal unit (bounded compensation)",
         "Maximal output weight of a unit relative to its healthy value, before sprouting.",
     ),
     Parameter(
@@ -388,6 +419,16 @@ _LITERATURE: tuple[Parameter, ...] = (
         0.1,
         "Murase 2004 (abnormal IHI from contralesional M1 grows with its use)",
         "Rate at which inhibition onto a hemisphere follows the other hemisphere's activity.",
+    ),
+    Parameter(
+        "corticoreticular_scatter_cv",
+        0.25,
+        "CV",
+        0.0,
+        0.5,
+        "Set by hand: corticoreticular fibres run with the CST through the internal capsule "
+        "(Schulz et al. 2017), so their loss follows the CST load with modest scatter",
+        "Coefficient of variation of the corticoreticular loss around the CST load.",
     ),
     # --- spasticity ----------------------------------------------------------------
     Parameter(
@@ -465,7 +506,7 @@ _LITERATURE: tuple[Parameter, ...] = (
         0.0,
         1.0,
         "Daily-life actions are less error-rich than therapy trials (Krakauer 2006); "
-        "0.3 is a starting guess that calibration fits to the timing of training effects (V8)",
+        "0.3 is the starting guess; calibrated against V8 (the timing of training effects)",
         "Learning weight of a daily-life action relative to a therapy trial.",
     ),
     Parameter(
@@ -609,7 +650,7 @@ _LITERATURE: tuple[Parameter, ...] = (
         0.6,
         "Single-pulse TMS needs a synchronous descending volley from enough fibres to fire "
         "spinal motoneurons (Rossini 2015 IFCN; Stinear 2007 Brain: MEP− with FA "
-        "asymmetry ≥ 0.25); calibrated against V2/V5",
+        "asymmetry ≥ 0.25); calibrated against V2",
         "Share of the healthy corticospinal volley to a hand muscle below which no MEP appears.",
     ),
     Parameter(

@@ -30,7 +30,8 @@ TherapyParameter = Parameter
 
 
 _HILL = (
-    "shape assumption: Hill-type decay whose exponent makes the after-effect fall below 10% "
+    "set by hand (shape assumption): Hill-type decay whose exponent makes the after-effect fall "
+    "below 10% "
     "of peak at about twice the half time, matching the reported durations"
 )
 
@@ -233,13 +234,15 @@ _ENTRIES: tuple[TherapyParameter, ...] = (
     ),
     TherapyParameter(
         "stimulation.plasticity_gain_min", 0.5, "1", 0.3, 0.8,
-        "assumption: inhibitory stimulation slows but does not abolish learning in the target "
+        "set by hand (assumption): inhibitory stimulation slows but does not abolish learning in "
+        "the target "
         "(Ziemann & Siebner 2008 Brain Stimul 1:60)",
         "Lowest stimulation gain on plasticity.",
     ),
     TherapyParameter(
         "stimulation.plasticity_gain_max", 1.6, "1", 1.3, 2.0,
-        "assumption: priming effects on learning are modest (Hsu et al. 2012 Stroke 43:1849, "
+        "set by hand (assumption): priming effects on learning are modest (Hsu et al. 2012 Stroke "
+        "43:1849, "
         "pooled effect size ~0.55)",
         "Highest stimulation gain on plasticity.",
     ),
@@ -297,13 +300,15 @@ _ENTRIES: tuple[TherapyParameter, ...] = (
     # --- drug ----------------------------------------------------------------------------------
     TherapyParameter(
         "drug.half_maximal_dose_fraction", 1.0, "1", 0.5, 2.0,
-        "assumption: Emax dose–response with the half-maximal dose at the studied dose",
+        "set by hand (assumption): Emax dose–response with the half-maximal dose at the studied "
+        "dose",
         "Half-maximal dose as a fraction of the reference dose.",
     ),
     # --- robot ---------------------------------------------------------------------------------
     TherapyParameter(
         "robot.assistance", 0.3, "fraction", 0.0, 0.7,
-        "assumption; assist-as-needed control helps only when the patient stalls (Krebs et al. "
+        "set by hand (assumption); assist-as-needed control helps only when the patient stalls "
+        "(Krebs et al. "
         "1998 IEEE Trans Rehabil Eng 6:75; Lo et al. 2010 N Engl J Med 362:1772)",
         "Default fraction of the error signal a rehabilitation robot removes.",
     ),
