@@ -153,7 +153,10 @@ def test_a_check_that_is_not_independent_is_marked_and_not_counted():
     assert "independent and consistent: 1." in line
     assert "Calibration set (not counted): FLAME (lower)." in line
     page = external_markdown(results, n=10, seed=0, cohorts=[cohort])
-    assert "| consistent (not independent) | shares: vns.x (source cites 'Dawson" in page
+    assert (
+        "| consistent (not independent) | shares: vns.x (therapy registry: source cites 'Dawson"
+        in page
+    )
     assert "| lower (calibration set) |" in page
     head, calibration = page.split("Used for calibration (not external)", 1)
     assert "| FLAME |" not in head and "| FLAME |" in calibration.split("\n## ", 1)[0]

@@ -483,7 +483,7 @@ def external_markdown(
             "They are emulated as before, but their verdicts are no evidence of "
             "generalisation; how each was used is under its heading.",
             "",
-            "| trial | contrast | unit | published | model | n | verdict | shares |",
+            "| trial | contrast | unit | published | model | n | verdict | independence |",
             "|---|---|---|---|---|---|---|---|",
             *(f"{_trial_row(r)} {_independence_text(r)} |" for r in moved),
         ]

@@ -140,7 +140,7 @@ class Citation:
             return f"calibration objective cites '{self.quoted}'"
         if kind in ("protocol", "component"):
             return f"{kind} default cites '{self.quoted}'"
-        return f"source cites '{self.quoted}'"
+        return f"{kind} registry: source cites '{self.quoted}'"
 
 
 @dataclass(frozen=True)
