@@ -161,3 +161,20 @@ def test_a_check_that_is_not_independent_is_marked_and_not_counted():
     head, calibration = page.split("Used for calibration (not external)", 1)
     assert "| FLAME |" not in head and "| FLAME |" in calibration.split("\n## ", 1)[0]
     assert "- **Used for calibration.** the hand-set `ssri.plasticity_gain`" in page
+
+
+def test_a_calibration_objective_citing_a_trial_makes_it_share_that_objective(monkeypatch):
+    from strokesim.validate import metrics_targets
+
+    targets = dict(metrics_targets.TARGETS)
+    targets["V9"] = dataclasses.replace(targets["V9"], source="Ward 2019; Lang et al. 2016")
+    monkeypatch.setattr(metrics_targets, "TARGETS", targets)
+    status = _status(_registries())["Lang 2016 dose"]
+    assert "objective:V9" in [c.place for c in status.shared]
+    assert "calibration objective cites 'Lang et al. 2016'" in status.text
+
+
+def test_an_undeclared_protocol_default_citing_a_trial_makes_it_share_it():
+    places = [("protocol:some_vns", "gain from the VNS-REHAB arm ratio")]
+    status = independence(VNS_REHAB.key, VNS_REHAB.source, places)
+    assert status.text == "shares: some_vns (protocol default cites 'VNS-REHAB')"
