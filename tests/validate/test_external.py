@@ -179,10 +179,13 @@ def test_a_trial_can_include_by_an_fma_item_and_names_a_bad_measure():
         dataclasses.replace(EXPLICIT_WEEK_5, inclusion_measure="finger_extension_degrees")
 
 
-def test_explicit_interval_is_the_widest_that_excludes_zero_around_the_published_value():
+def test_explicit_is_checked_by_its_published_sign_without_a_constructed_interval():
     for trial, value in ((EXPLICIT_WEEK_5, 6.0), (EXPLICIT_WEEK_12, 7.0)):
         assert trial.published.value == value
-        assert trial.published.interval == (0.0, 2.0 * value)
+        assert trial.published.interval is None  # no CI at hand: none is constructed
+        assert trial.published.direction == "positive"  # P < .05 in favour of mCIMT
+        assert compare_with_published(trial.published, 0.6, (0.5, 0.8)) == "consistent"
+        assert compare_with_published(trial.published, 0.6, (-0.1, 1.3)) == "lower"
     assert EXPLICIT_WEEK_12.start_day == EXPLICIT_WEEK_5.start_day < 14  # "within 14 days"
 
 

@@ -321,10 +321,11 @@ _LITERATURE: tuple[Parameter, ...] = (
         50.0,
         3000.0,
         "Dose threshold of rehabilitation (MacLellan et al. 2011); ~1000 repetitions a "
-        "day helped chronic patients (Ward 2019 JNNP, V9). Held out: in chronic stroke "
-        "100–300 repetitions per session gave no dose-response (Lang et al. 2016 JAMA "
-        "Neurol 73:1121), which the calibrated value does not reproduce "
-        "(docs/external_results.md); calibrated against V9",
+        "day helped chronic patients (Ward 2019 JNNP, V9). Not held out: the starting value "
+        "took into account that in chronic stroke 100–300 repetitions per session gave no "
+        "dose-response (Lang et al. 2016 JAMA Neurol 73:1121), which the calibrated value "
+        "does not reproduce (docs/external_results.md lists Lang 2016 under calibration); "
+        "calibrated against V9",
         "Plasticity-weighted therapy trials of a day (P(t) × effective trials) at which "
         "the consolidation trigger is half on: trigger = x²/(x² + threshold²).",
     ),

@@ -256,15 +256,18 @@ _ENTRIES: tuple[TherapyParameter, ...] = (
     # --- vns -----------------------------------------------------------------------------------
     TherapyParameter(
         "vns.peak_plasticity_gain", 2.0, "1", 1.3, 3.0,
-        "Khodaparast et al. 2016 Neurorehabil Neural Repair 30:676 and Hays et al. 2014 Stroke "
-        "45:3097 (paired VNS doubles recovery in rats); Dawson et al. 2021 Lancet 397:1545 "
-        "(FMA-UE +5.0 vs +2.4 after 6 weeks)",
+        "Rats, ischaemic motor-cortex lesions, rehabilitative training with or without paired "
+        "VNS: Khodaparast et al. 2013 Neurobiol Dis 60:80 (paired VNS improved twice as much); "
+        "Khodaparast et al. 2016 Neurorehabil Neural Repair 30:676 (chronic: 86% vs 47% "
+        "recovery of strength, ×1.8); Meyers et al. 2018 Stroke 49:710 (more than doubled the "
+        "benefit of training); the range 1.3–3.0 holds these ratios",
         "Gain on plasticity of paired trials at the optimal current.",
     ),
     TherapyParameter(
         "vns.optimal_current", 0.8, "mA", 0.4, 1.2,
         "Borland et al. 2016 Brain Stimul 9:117 (0.8 mA, not 0.4 or 1.6 mA, drives map "
-        "plasticity); Dawson et al. 2021 Lancet 397:1545 (0.8 mA)",
+        "plasticity); Pruitt et al. 2021 Transl Stroke Res 12:65 (after an ischaemic lesion in "
+        "rats, 0.8 mA paired VNS improved recovery, 0.4 and 1.6 mA did not)",
         "Current at the top of the inverted-U.",
     ),
     TherapyParameter(
@@ -307,9 +310,9 @@ _ENTRIES: tuple[TherapyParameter, ...] = (
     # --- robot ---------------------------------------------------------------------------------
     TherapyParameter(
         "robot.assistance", 0.3, "fraction", 0.0, 0.7,
-        "set by hand (assumption); assist-as-needed control helps only when the patient stalls "
-        "(Krebs et al. "
-        "1998 IEEE Trans Rehabil Eng 6:75; Lo et al. 2010 N Engl J Med 362:1772)",
+        "assumption, set by hand (no publication gives the fraction; unchanged since before any "
+        "robot trial was a check); assist-as-needed control helps only when the patient stalls "
+        "(Krebs et al. 1998 IEEE Trans Rehabil Eng 6:75, the MIT-Manus controller)",
         "Default fraction of the error signal a rehabilitation robot removes.",
     ),
     # --- virtual_reality -----------------------------------------------------------------------

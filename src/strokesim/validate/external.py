@@ -9,7 +9,15 @@ included patients. The verdict says whether the model agrees with the published
 effect: *consistent* when the model's estimate lies inside the published 95%
 interval (or, where only the sign was published, when the model's 95% CI lies on
 that side of zero), otherwise *higher* or *lower*. These are checks, not targets:
-nothing is calibrated against them and their verdicts do not set an exit code.
+their verdicts do not set an exit code.
+
+Each check carries its independence status
+(:mod:`strokesim.validate.external_independence`): a check that some parameter,
+calibration objective or protocol default takes from is reported as e.g.
+"consistent (not independent)" and is not counted among the independent
+consistent checks; a trial moved openly into the calibration set
+(:attr:`~strokesim.validate.external_trials.ExternalTrial.calibration_use`) is
+reported in a table of its own.
 
 The held-out cohorts of :mod:`strokesim.validate.external_cohorts` are read from the
 same cohort's usual-care course: the share of a group defined by an early sign that
@@ -35,6 +43,7 @@ from strokesim.validate.experiments_cohort import ValidationCohort
 from strokesim.validate.experiments_twins import arm_change, measure_values
 from strokesim.validate.external_cohorts import EXTERNAL_COHORTS, ExternalCohort
 from strokesim.validate.external_figure import external_figure
+from strokesim.validate.external_independence import Independence, independence
 from strokesim.validate.external_trials import (
     EXTERNAL_TRIALS,
     STATISTIC_UNITS,
@@ -51,10 +60,12 @@ __all__ = [
     "external_markdown",
     "included_patients",
     "per_patient_statistic",
+    "reported_verdict",
     "run_external_cohort",
     "run_external_trial",
     "run_external_trials",
     "select_checks",
+    "summary_line",
 ]
 
 
@@ -74,6 +85,8 @@ class ExternalResult:
         Mean paired difference experimental − control, and its 95% bootstrap CI.
     verdict
         ``consistent``, ``higher`` or ``lower`` (see the module docstring).
+    independence
+        The check's independence status (``None``: not determined).
     """
 
     trial: ExternalTrial
@@ -82,6 +95,7 @@ class ExternalResult:
     estimate: float
     ci: tuple[float, float]
     verdict: str
+    independence: Independence | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +112,8 @@ class CohortResult:
         Percentage of the group reaching the outcome, and its 95% bootstrap CI.
     verdict
         ``consistent``, ``higher`` or ``lower`` than the published share.
+    independence
+        The check's independence status (``None``: not determined).
     """
 
     check: ExternalCohort
@@ -105,6 +121,31 @@ class CohortResult:
     estimate: float
     ci: tuple[float, float]
     verdict: str
+    independence: Independence | None = None
+
+
+def reported_verdict(result: ExternalResult | CohortResult) -> str:
+    """The verdict as reported: marked when the check is no evidence of generalisation.
+
+    ``"<verdict> (calibration set)"`` for a trial moved into the calibration set,
+    ``"<verdict> (not independent)"`` for a check that shares a parameter,
+    objective or protocol default with it, the bare verdict otherwise.
+    """
+    check = result.trial if isinstance(result, ExternalResult) else result.check
+    if getattr(check, "calibration_use", None):
+        return f"{result.verdict} (calibration set)"
+    if result.independence is not None and not result.independence.independent:
+        return f"{result.verdict} (not independent)"
+    return result.verdict
+
+
+def _counts_as_evidence(result: ExternalResult | CohortResult) -> bool:
+    """A held-out (not calibration-set) check whose independence was found."""
+    check = result.trial if isinstance(result, ExternalResult) else result.check
+    status = result.independence
+    return (
+        not getattr(check, "calibration_use", None) and status is not None and (status.independent)
+    )
 
 
 def per_patient_statistic(trial: ExternalTrial, change: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -210,6 +251,7 @@ def run_external_trial(
         estimate=estimate,
         ci=(ci.low, ci.high),
         verdict=compare_with_published(trial.published, estimate, ci),
+        independence=independence(trial.key, trial.source),
     )
 
 
@@ -302,17 +344,79 @@ def run_external_cohort(
         estimate=estimate,
         ci=(ci.low, ci.high),
         verdict=compare_with_published(check.published, estimate, ci),
+        independence=independence(check.key, check.source),
     )
 
 
 def _published_text(published: PublishedEffect, *, share: bool = False) -> str:
     """A published effect as text: signed for a difference, one decimal for a share (%)."""
     if published.interval is None:
-        return f"{published.direction} (sign only)"
+        value = "" if published.value is None else f"{published.value:+.2f}, "
+        return f"{value}{published.direction} (sign only)"
     low, high = published.interval
     if share:
         return f"{published.value:.1f} [{low:.1f}, {high:.1f}]"
     return f"{published.value:+.2f} [{low:+.2f}, {high:+.2f}]"
+
+
+def _independence_text(result: ExternalResult | CohortResult) -> str:
+    status = result.independence
+    return "not determined" if status is None else status.text
+
+
+def _trial_row(result: ExternalResult) -> str:
+    trial = result.trial
+    low, high = result.ci
+    return (
+        f"| {trial.key} | {trial.contrast[0]} − {trial.contrast[1]} | "
+        f"{STATISTIC_UNITS[trial.statistic]} | {_published_text(trial.published)} | "
+        f"{result.estimate:+.2f} [{low:+.2f}, {high:+.2f}] | {result.n_included} | "
+        f"{reported_verdict(result)} |"
+    )
+
+
+def summary_line(results: Sequence[ExternalResult], cohorts: Sequence[CohortResult] = ()) -> str:
+    """One sentence: consistent checks, and among them those that are independent.
+
+    Examples
+    --------
+    >>> summary_line([])
+    'Held-out checks: 0; consistent: 0; independent: 0; independent and consistent: 0. \
+Calibration set (not counted): none.'
+    """
+    every: list[ExternalResult | CohortResult] = [*results, *cohorts]
+    held = [r for r in every if not _calibration_use(r)]
+    consistent = [r for r in held if r.verdict == "consistent"]
+    independent = [r for r in held if _counts_as_evidence(r)]
+    both = [r for r in independent if r.verdict == "consistent"]
+    moved = [f"{_key(r)} ({r.verdict})" for r in every if _calibration_use(r)]
+    return (
+        f"Held-out checks: {len(held)}; consistent: {len(consistent)}; independent: "
+        f"{len(independent)}; independent and consistent: {len(both)}. Calibration set (not "
+        f"counted): {', '.join(moved) if moved else 'none'}."
+    )
+
+
+def _key(result: ExternalResult | CohortResult) -> str:
+    return result.trial.key if isinstance(result, ExternalResult) else result.check.key
+
+
+def _calibration_use(result: ExternalResult | CohortResult) -> str | None:
+    check = result.trial if isinstance(result, ExternalResult) else result.check
+    use: str | None = getattr(check, "calibration_use", None)
+    return use
+
+
+def _independence_lines(result: ExternalResult | CohortResult) -> list[str]:
+    lines = [f"- **Independence.** {_independence_text(result)}."]
+    use = _calibration_use(result)
+    if use:
+        lines.append(f"- **Used for calibration.** {use}.")
+    status = result.independence
+    if status is not None and status.design:
+        design = "; ".join(f"{c.place.split(':', 1)[1]} ({c.design})" for c in status.design)
+        lines.append(f"- **Design taken from it (allowed).** {design}.")
+    return lines
 
 
 def external_markdown(
@@ -325,41 +429,44 @@ def external_markdown(
 ) -> str:
     """A Markdown page: one row per trial and per cohort, then each one's finding and emulation.
 
-    ``figure``: the path of :func:`~strokesim.validate.external_figure.external_figure`'s
-    PNG relative to the page, shown under the introduction when given.
+    Held-out trials and cohorts come first, with their independence status; trials
+    in the calibration set follow in a table of their own. ``figure``: the path of
+    :func:`~strokesim.validate.external_figure.external_figure`'s PNG relative to
+    the page, shown under the introduction when given.
     """
+    held = [r for r in results if not _calibration_use(r)]
+    moved = [r for r in results if _calibration_use(r)]
     lines = [
-        "# Held-out published trials and cohorts",
+        "# Published trials and cohorts outside the validation targets",
         "",
-        f"Model (default parameters) against published trials that were not used in "
-        f"calibration. Virtual cohort n = {n}, seed {seed}; each trial's inclusion criteria "
-        "select from it. Estimates are mean paired differences between counterfactual twins "
-        "(experimental − control) with 95% bootstrap intervals. *consistent*: inside the "
-        "published 95% interval (or on the published side of zero).",
+        f"Model (default parameters) against published trials and cohorts. Virtual cohort "
+        f"n = {n}, seed {seed}; each trial's inclusion criteria select from it. Estimates are "
+        "mean paired differences between counterfactual twins (experimental − control) with "
+        "95% bootstrap intervals. *consistent*: inside the published 95% interval (or, where "
+        "only the sign was published, the model's 95% interval on that side of zero). "
+        "*independence*: found in code (`strokesim.validate.external_independence`) — "
+        "*independent* when no registry parameter's source, no calibration objective and no "
+        "protocol default cites the check beyond its design; otherwise what it shares, and its "
+        "verdict is marked *not independent* and not counted as evidence of generalisation.",
+        "",
+        summary_line(results, cohorts),
         "",
         *([f"![Published and model intervals of every check]({figure})", ""] if figure else []),
-        "| trial | contrast | unit | published | model | n | verdict |",
-        "|---|---|---|---|---|---|---|",
+        "Held-out trials:",
+        "",
+        "| trial | contrast | unit | published | model | n | verdict | independence |",
+        "|---|---|---|---|---|---|---|---|",
+        *(f"{_trial_row(r)} {_independence_text(r)} |" for r in held),
     ]
-    for result in results:
-        trial = result.trial
-        low, high = result.ci
-        published = _published_text(trial.published)
-        lines.append(
-            f"| {trial.key} | {trial.contrast[0]} − {trial.contrast[1]} | "
-            f"{STATISTIC_UNITS[trial.statistic]} | {published} | "
-            f"{result.estimate:+.2f} [{low:+.2f}, {high:+.2f}] | {result.n_included} | "
-            f"{result.verdict} |"
-        )
     if cohorts:
         lines += [
             "",
-            "Cohorts: the percentage of a group, defined by an early sign, that reaches an "
-            "outcome under usual care (model: 95% bootstrap interval; published: 95% Wilson "
-            "interval from the reported counts).",
+            "Held-out cohorts: the percentage of a group, defined by an early sign, that "
+            "reaches an outcome under usual care (model: 95% bootstrap interval; published: 95% "
+            "Wilson interval from the reported counts).",
             "",
-            "| cohort | group | outcome | published | model | n | verdict |",
-            "|---|---|---|---|---|---|---|",
+            "| cohort | group | outcome | published | model | n | verdict | independence |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for found in cohorts:
             check, (low, high) = found.check, found.ci
@@ -367,9 +474,20 @@ def external_markdown(
                 f"| {check.key} | {check.group_text} | {check.outcome_text} | "
                 f"{_published_text(check.published, share=True)} | "
                 f"{found.estimate:.1f} [{low:.1f}, {high:.1f}] | {found.n_group} | "
-                f"{found.verdict} |"
+                f"{reported_verdict(found)} | {_independence_text(found)} |"
             )
-    for result in results:
+    if moved:
+        lines += [
+            "",
+            "Used for calibration (not external): trials whose result informed a parameter. "
+            "They are emulated as before, but their verdicts are no evidence of "
+            "generalisation; how each was used is under its heading.",
+            "",
+            "| trial | contrast | unit | published | model | n | verdict | independence |",
+            "|---|---|---|---|---|---|---|---|",
+            *(f"{_trial_row(r)} {_independence_text(r)} |" for r in moved),
+        ]
+    for result in [*held, *moved]:
         trial = result.trial
         arms = ", ".join(f"{name} {value:.2f}" for name, value in result.arm_means.items())
         lines += [
@@ -383,6 +501,7 @@ def external_markdown(
             f"- **Emulation.** {trial.emulation}",
             f"- **Model, per arm** ({STATISTIC_UNITS[trial.statistic]}, mean over "
             f"{result.n_included} included patients). {arms}.",
+            *_independence_lines(result),
         ]
     for found in cohorts:
         check = found.check
@@ -395,6 +514,7 @@ def external_markdown(
             f"- **Published share.** {_published_text(check.published, share=True)} %; "
             f"{check.published.note}.",
             f"- **Emulation.** {check.emulation}",
+            *_independence_lines(found),
         ]
     return "\n".join(lines) + "\n"
 

@@ -5,7 +5,8 @@ percentage points, points per week, percent of a group): the published effect
 with its 95% interval in grey, the model's estimate with its 95% bootstrap
 interval in blue, zero dashed for between-arm differences. A finding published
 by its sign only is drawn as the half-line on that side of zero. The panel
-title carries the verdict of :func:`strokesim.validate.external.compare_with_published`.
+title carries the verdict as reported by :func:`strokesim.validate.external.reported_verdict`
+(marked when the check is not independent or in the calibration set).
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ class _Panel:
 
 
 def _panels(results: Sequence[ExternalResult], cohorts: Sequence[CohortResult]) -> list[_Panel]:
+    from strokesim.validate.external import reported_verdict  # the module imports this one
+
     panels = [
         _Panel(
             r.trial.key,
@@ -54,13 +57,21 @@ def _panels(results: Sequence[ExternalResult], cohorts: Sequence[CohortResult]) 
             r.trial.published,
             r.estimate,
             r.ci,
-            r.verdict,
+            reported_verdict(r),
             True,
         )
         for r in results
     ]
     panels += [
-        _Panel(c.check.key, "% of the group", c.check.published, c.estimate, c.ci, c.verdict, False)
+        _Panel(
+            c.check.key,
+            "% of the group",
+            c.check.published,
+            c.estimate,
+            c.ci,
+            reported_verdict(c),
+            False,
+        )
         for c in cohorts
     ]
     return panels
