@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from strokesim.errors import UserInputError
-from strokesim.trial.spec import RATER_NOISE_SD, load_trial, parse_trial
-
 from strokesim.testing.trial_pools import trial_document
+from strokesim.trial.spec import RATER_NOISE_SD, load_trial, parse_trial
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples" / "trials").glob("*.toml"))
 

@@ -31,6 +31,7 @@ __all__ = [
     "Estimate",
     "analysis_frame",
     "ancova",
+    "ancova_arrays",
     "draw_arms",
     "mixed_model",
     "primary_estimate",
@@ -94,23 +95,22 @@ def _design(arm: np.ndarray, baseline: np.ndarray, strata: np.ndarray | None, k:
     return np.column_stack(cols)
 
 
-def ancova(
-    frame: pd.DataFrame, arms: tuple[str, ...], *, alpha: float = 0.05, strata: bool = True
+def ancova_arrays(
+    change: np.ndarray,
+    baseline: np.ndarray,
+    arm_index: np.ndarray,
+    strata: np.ndarray | None,
+    arms: tuple[str, ...],
+    *,
+    alpha: float = 0.05,
 ) -> list[Estimate]:
-    """ANCOVA of change: ``change ~ arm + baseline (+ stratum)``; one estimate per arm vs control.
-
-    Equal to ``statsmodels.formula.api.ols("change ~ C(arm_index) + baseline + C(stratum)")``
-    (the design is built directly for speed in power loops).
-    """
+    """:func:`ancova` on plain arrays (no table: the power loop's fast path)."""
     k = len(arms)
-    x = _design(
-        frame["arm_index"].to_numpy(),
-        frame["baseline"].to_numpy(),
-        frame["stratum"].to_numpy() if strata else None,
-        k,
-    )
-    fit = sm.OLS(frame["change"].to_numpy(float), x).fit()
-    ci = fit.conf_int(alpha)
+    x = _design(arm_index, baseline, strata, k)
+    with np.errstate(divide="ignore", invalid="ignore"):  # no residual df in tiny trials
+        fit = sm.OLS(np.asarray(change, float), x).fit()
+        ci = fit.conf_int(alpha)
+        pvalues = fit.pvalues
     sd = float(np.sqrt(fit.mse_resid)) if fit.df_resid > 0 else float("nan")
     return [
         Estimate(
@@ -119,12 +119,30 @@ def ancova(
             float(fit.bse[a]),
             float(ci[a, 0]),
             float(ci[a, 1]),
-            float(fit.pvalues[a]),
+            float(pvalues[a]),
             int(fit.nobs),
             float(fit.params[a]) / sd if sd > 0 else float("nan"),
         )
         for a in range(1, k)
     ]
+
+
+def ancova(
+    frame: pd.DataFrame, arms: tuple[str, ...], *, alpha: float = 0.05, strata: bool = True
+) -> list[Estimate]:
+    """ANCOVA of change: ``change ~ arm + baseline (+ stratum)``; one estimate per arm vs control.
+
+    Equal to ``statsmodels.formula.api.ols("change ~ C(arm_index) + baseline + C(stratum)")``
+    (the design is built directly for speed in power loops).
+    """
+    return ancova_arrays(
+        frame["change"].to_numpy(float),
+        frame["baseline"].to_numpy(float),
+        frame["arm_index"].to_numpy(),
+        frame["stratum"].to_numpy() if strata else None,
+        arms,
+        alpha=alpha,
+    )
 
 
 def draw_arms(pool: TwinPool, draw: TrialDraw) -> tuple[str, ...]:
@@ -133,10 +151,25 @@ def draw_arms(pool: TwinPool, draw: TrialDraw) -> tuple[str, ...]:
 
 
 def primary_estimate(pool: TwinPool, draw: TrialDraw, alpha: float | None = None) -> Estimate:
-    """The primary ANCOVA estimate of the trial's second arm vs its control."""
-    frame = analysis_frame(pool, draw)
-    alpha = pool.spec.analysis.alpha if alpha is None else alpha
-    return ancova(frame, draw_arms(pool, draw), alpha=alpha)[0]
+    """The primary ANCOVA estimate of the trial's second arm vs its control.
+
+    Equal to ``ancova(analysis_frame(pool, draw), ...)[0]`` without building a table.
+    """
+    spec = pool.spec
+    alpha = spec.analysis.alpha if alpha is None else alpha
+    obs = draw.observed[spec.outcome.scale]
+    j = pool.visit_days.index(spec.primary_visit)
+    seen = np.isfinite(obs[:, j])
+    position = np.full(len(pool.arms), -1)
+    position[list(draw.arms)] = np.arange(len(draw.arms))
+    return ancova_arrays(
+        obs[seen, j] - obs[seen, 0],
+        obs[seen, 0],
+        position[draw.arm[seen]],
+        pool.strata(draw.index[seen]),
+        draw_arms(pool, draw),
+        alpha=alpha,
+    )[0]
 
 
 def responder_analysis(
