@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from strokesim.cli import DISCLAIMER, app
+from strokesim.report.html import DISCLAIMER as REPORT_DISCLAIMER
 from strokesim.trial.emulation import simulate_pool
 from strokesim.trial.spec import load_trial
 
@@ -96,7 +97,7 @@ def test_trial_writes_table_and_report(tmp_path: Path) -> None:
     assert {"arm", "stratum", "fma_ue_true", "fma_ue_observed", "dropped_out"} <= set(table)
     assert len(table) == 12 * 3  # nobody is screened out by an empty screening
     report = (out / "report.html").read_text()
-    for words in ("CONSORT flow", "Baseline by arm", "forest", "Trajectories", DISCLAIMER):
+    for words in ("CONSORT flow", "Baseline by arm", "forest", "Trajectories", REPORT_DISCLAIMER):
         assert words in report
     assert DISCLAIMER in result.output
 

@@ -203,7 +203,8 @@ def responder_analysis(
         odds = low = high = p = float("nan")
         if fit is not None and np.all(np.isfinite(fit.bse)):
             ci = fit.conf_int(alpha)
-            odds, low, high = (float(np.exp(v)) for v in (fit.params[a], ci[a, 0], ci[a, 1]))
+            with np.errstate(over="ignore"):  # near-separation: an infinite odds ratio
+                odds, low, high = (float(np.exp(v)) for v in (fit.params[a], ci[a, 0], ci[a, 1]))
             p = float(fit.pvalues[a])
         rows.append(
             {
