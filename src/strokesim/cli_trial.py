@@ -8,6 +8,7 @@ all or none.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Annotated
 
@@ -30,6 +31,17 @@ def _sizes(text: str) -> list[int]:
     if not sizes or any(n < 4 or n > 100_000 for n in sizes):
         raise UserInputError("--n", f"each size must be an integer in 4–100000, got {text!r}")
     return sorted(set(sizes))
+
+
+def _fractions(text: str) -> list[float]:
+    try:
+        values = [float(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise UserInputError("--looks", f"must be comma-separated numbers, got {text!r}") from None
+    ok = values and values[-1] == 1.0 and all(0 < a < b for a, b in itertools.pairwise(values))
+    if not ok or values[0] <= 0:
+        raise UserInputError("--looks", f"must increase within (0, 1] and end at 1, got {text!r}")
+    return values
 
 
 def trial(
@@ -93,6 +105,18 @@ def power(
         int, typer.Option(help="Emulated trials per sample size.", metavar="R")
     ] = 400,
     target: Annotated[float, typer.Option(help="Target power.", metavar="P")] = 0.8,
+    looks: Annotated[
+        str | None,
+        typer.Option(
+            help="Also a group-sequential design with looks at these information fractions, "
+            "e.g. 0.5,1 (writes sequential.csv).",
+            metavar="T,...",
+            show_default=False,
+        ),
+    ] = None,
+    spending: Annotated[
+        str, typer.Option(help="Alpha spending: obrien-fleming or pocock.", metavar="NAME")
+    ] = "obrien-fleming",
     out: Annotated[
         Path, typer.Option(help="Output folder (power.csv, power.png).", metavar="DIR")
     ] = Path("results"),
@@ -109,6 +133,7 @@ def power(
         from strokesim.trial.emulation import simulate_pool
         from strokesim.trial.power import n_for_power, power_curve, replicate_summary
         from strokesim.trial.report import power_figure
+        from strokesim.trial.sequential import SPENDING, sequential_summary
         from strokesim.trial.spec import load_trial
 
         sizes = _sizes(n)
@@ -118,6 +143,11 @@ def power(
             )
         if not 0.0 < target < 1.0:
             raise UserInputError("--target", f"must lie in (0, 1), got {target}")
+        fractions = _fractions(looks) if looks is not None else None
+        if spending not in SPENDING:
+            raise UserInputError(
+                "--spending", f"must be one of {', '.join(SPENDING)}, got {spending!r}"
+            )
         loaded = load_trial(spec_file)
         if len(loaded.spec.arms) < 2:
             raise UserInputError("arms", "power needs two arms (control first)")
@@ -126,7 +156,7 @@ def power(
                 pool = simulate_pool(loaded, progress=progress)
             if len(pool) < 2:
                 raise UserInputError("screening", f"only {len(pool)} patients pass screening")
-            total = replicates * (len(sizes) + 1)
+            total = replicates * (len(sizes) * (2 if fractions else 1) + 1)
             done = 0
             with _progress_bar("emulating trials", then="writing") as progress:
 
@@ -146,20 +176,54 @@ def power(
                     curve = pd.concat(
                         [curve, pd.DataFrame([{**check, "check": True}])], ignore_index=True
                     )
+                sequential = None
+                if fractions is not None:
+                    rows = []
+                    for size in sizes:
+                        s = sequential_summary(
+                            pool, size, replicates, fractions, kind=spending, on_replicate=tick
+                        )
+                        for k, fraction in enumerate(s.fractions):
+                            rows.append(
+                                {
+                                    "n": size,
+                                    "look": k + 1,
+                                    "fraction": fraction,
+                                    "bound_z": s.bounds[k],
+                                    "stop_probability": s.stop_probability[k],
+                                    "rejection": s.rejection,
+                                    "expected_n": s.expected_n,
+                                    "spending": spending,
+                                    "replicates": s.replicates,
+                                }
+                            )
+                    sequential = pd.DataFrame(rows)
             csv = curve.to_csv(index=False)
             figure = power_figure(curve[~curve["check"]], n_target, target)
-            written = write_all(
-                [
-                    (folder / "power.csv", lambda p: atomic_write_text(p, csv, field="--out")),
-                    (folder / "power.png", lambda p: save_figure(figure, p, "--out")),
-                ]
-            )
+            plan = [
+                (folder / "power.csv", lambda p: atomic_write_text(p, csv, field="--out")),
+                (folder / "power.png", lambda p: save_figure(figure, p, "--out")),
+            ]
+            if sequential is not None:
+                text = sequential.to_csv(index=False)
+                plan.append(
+                    (folder / "sequential.csv", lambda p: atomic_write_text(p, text, field="--out"))
+                )
+            written = write_all(plan)
         for row in curve.to_dict("records"):
             label = " (check)" if row["check"] else ""
             typer.echo(
                 f"n = {int(row['n'])}{label}: power {row['power']:.3f} ± {row['power_mc_se']:.3f}, "
                 f"mean estimate {row['mean_estimate']:+.2f} (twin effect {row['twin_effect']:+.2f})"
             )
+        if sequential is not None:
+            for size, part in sequential.groupby("n"):
+                stops = ", ".join(f"{p:.3f}" for p in part["stop_probability"])
+                typer.echo(
+                    f"group-sequential ({spending}), n ≤ {size}: rejection "
+                    f"{part['rejection'].iloc[0]:.3f}, stop by look {stops}, "
+                    f"expected n {part['expected_n'].iloc[0]:.1f}"
+                )
         if n_target is None:
             typer.echo(f"no size reached power {target:g}; try larger --n")
         else:

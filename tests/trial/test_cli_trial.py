@@ -79,11 +79,15 @@ def test_bad_spec_exits_2_and_writes_nothing(
     assert not out.exists()
 
 
-def test_bad_sizes_exit_2(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--n", "40,x"), ("--n", "2"), ("--looks", "0.5,0.9"), ("--spending", "linear")],
+)
+def test_bad_power_options_exit_2(tmp_path: Path, option: str, value: str) -> None:
     out = tmp_path / "results"
-    result = runner.invoke(app, ["power", str(_spec(tmp_path)), "--n", "40,x", "--out", str(out)])
+    result = runner.invoke(app, ["power", str(_spec(tmp_path)), option, value, "--out", str(out)])
     assert result.exit_code == 2
-    assert result.output.startswith("error: --n:")
+    assert result.output.startswith(f"error: {option}:")
     assert not out.exists()
 
 
@@ -106,12 +110,15 @@ def test_trial_writes_table_and_report(tmp_path: Path) -> None:
 def test_power_writes_curve(tmp_path: Path) -> None:
     out = tmp_path / "results"
     args = ["power", str(_spec(tmp_path)), "--n", "8,16", "--replicates", "20", "--out", str(out)]
+    args += ["--looks", "0.5,1"]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     curve = pd.read_csv(out / "power.csv")
     assert curve.loc[~curve["check"], "n"].tolist() == [8, 16]
     assert (curve["replicates"] == 20).all()
     assert (out / "power.png").stat().st_size > 0
+    sequential = pd.read_csv(out / "sequential.csv")
+    assert sequential["look"].tolist() == [1, 2, 1, 2]
 
 
 @pytest.mark.slow

@@ -123,7 +123,7 @@ def sequential_summary(
     """Emulate a group-sequential trial of at most ``n`` patients ``replicates`` times."""
     alpha = pool.spec.analysis.alpha
     bounds = boundaries(fractions, alpha, kind)
-    sizes = [max(int(math.ceil(f * n)), 4) for f in fractions]
+    sizes = [max(math.ceil(f * n), 4) for f in fractions]
     stops = np.zeros(len(sizes), int)
     used = 0.0
     scale = pool.spec.outcome.scale
