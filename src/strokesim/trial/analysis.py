@@ -24,6 +24,7 @@ import pandas as pd
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
 from statsmodels.stats.proportion import confint_proportions_2indep
+from statsmodels.tools.sm_exceptions import SingularMatrixWarning
 
 from strokesim.trial.emulation import TrialDraw, TwinPool
 
@@ -107,7 +108,9 @@ def ancova_arrays(
     """:func:`ancova` on plain arrays (no table: the power loop's fast path)."""
     k = len(arms)
     x = _design(arm_index, baseline, strata, k)
-    with np.errstate(divide="ignore", invalid="ignore"):  # no residual df in tiny trials
+    # tiny trials: no residual df, or a stratum holding one arm only (rank-deficient design)
+    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", SingularMatrixWarning)
         fit = sm.OLS(np.asarray(change, float), x).fit()
         ci = fit.conf_int(alpha)
         pvalues = fit.pvalues
