@@ -8,6 +8,13 @@ the mean estimate and its Monte-Carlo SE, the 95% interval coverage and the
 rejection rate; and the peak Python heap of 100 vs 400 replicates (tracemalloc).
 
 Usage: ``PYTHONPATH=src nice python benchmarks/trial_calibration.py --pool 400 --n 100``
+
+Measured (2026-12-07, pool 400, n = 100, 400 replicates, seed 0; 2 shared CPU cores):
+pool simulation 1249 s; null pair: twin effect 0, mean estimate −0.000 (MC SE 0.049),
+coverage 0.963, rejection 0.037 ± 0.009; VR: twin effect 3.953, mean 3.898 (MC SE 0.056,
+z = −0.97), coverage 0.963, power 0.940; CIMT: twin effect 3.910, mean 3.846 (MC SE 0.057,
+z = −1.14), coverage 0.965, power 0.930; peak Python heap 0.06 MiB at 100 and at 400
+replicates.
 """
 
 from __future__ import annotations
