@@ -10,44 +10,13 @@ from typer.testing import CliRunner
 
 from strokesim.cli import DISCLAIMER, app
 from strokesim.report.html import DISCLAIMER as REPORT_DISCLAIMER
+from strokesim.testing.trial_pools import TINY_TRIAL
 from strokesim.trial.emulation import simulate_pool
 from strokesim.trial.spec import load_trial
 
+TINY = TINY_TRIAL
+
 runner = CliRunner()
-
-TINY = """
-name = "tiny"
-description = "A tiny CIMT trial for the tests."
-visits = [14, 28]
-
-[population]
-n = 12
-seed = 4
-
-[screening]
-day = 3
-
-[[arms]]
-name = "usual_care"
-protocol = "usual_care"
-
-[[arms]]
-name = "cimt"
-protocol = "cimt_2_weeks"
-start_day = 14
-
-[randomisation]
-day = 14
-method = "stratified"
-strata = ["severity_band"]
-
-[outcome]
-scale = "fma_ue"
-responder_change = 5
-
-[dropout]
-per_visit = 0.05
-"""
 
 
 def _spec(tmp_path: Path, text: str = TINY) -> Path:

@@ -65,6 +65,17 @@ def test_stratifying_by_band_before_day_3_is_refused() -> None:
     assert caught.value.field == "randomisation.strata[0]"
 
 
+def test_arms_differing_before_randomisation_are_refused() -> None:
+    arms = [
+        {"name": "control", "protocol": "usual_care"},
+        {"name": "nothing", "protocol": "no_therapy"},
+    ]
+    with pytest.raises(UserInputError) as caught:
+        parse_trial(trial_document(arms=arms))
+    assert caught.value.field == "arms"
+    assert "before randomisation on day 14" in caught.value.problem
+
+
 def test_block_size_must_fit_the_ratios() -> None:
     doc = trial_document(randomisation={"day": 14, "method": "blocks", "block_size": 4})
     with pytest.raises(UserInputError) as caught:

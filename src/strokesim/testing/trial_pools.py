@@ -14,7 +14,42 @@ from strokesim.cohort.protocol_effects import severity_band
 from strokesim.trial.emulation import TwinPool
 from strokesim.trial.spec import parse_trial
 
-__all__ = ["synthetic_pool", "trial_document"]
+__all__ = ["TINY_TRIAL", "synthetic_pool", "trial_document"]
+
+#: A tiny two-arm trial for end-to-end tests (12 patients, 42 days).
+TINY_TRIAL = """
+name = "tiny"
+description = "A tiny CIMT trial for the tests."
+visits = [14, 28]
+
+[population]
+n = 12
+seed = 4
+
+[screening]
+day = 3
+
+[[arms]]
+name = "usual_care"
+protocol = "usual_care"
+
+[[arms]]
+name = "cimt"
+protocol = "cimt_2_weeks"
+start_day = 14
+
+[randomisation]
+day = 14
+method = "stratified"
+strata = ["severity_band"]
+
+[outcome]
+scale = "fma_ue"
+responder_change = 5
+
+[dropout]
+per_visit = 0.05
+"""
 
 
 def trial_document(**changes: object) -> dict:

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.weightstats import DescrStatsW
 
-from strokesim.branching import run_arms, snapshot
+from strokesim.branching import advance, run_arms, snapshot
 from strokesim.cohort.population import sample_population
 from strokesim.cohort.protocol_effects import BANDS, severity_band
 from strokesim.compare import divergence_day
@@ -139,23 +139,35 @@ def simulate_pool(
     record = Record(tuple(sorted(record_days)))
     protocols = loaded.protocols
     last = spec.last_day
-    branch = min(divergence_day(list(protocols.values()), last), record.days[0])
-    snap = snapshot(patients, next(iter(protocols.values())), day=branch, seed=pop.seed)
+    # The arms share their course up to the day their inputs first differ (on or after
+    # randomisation, checked by the spec): the control arm runs from the first record
+    # day, the others branch from its state on that day and copy the earlier records.
+    diverge = divergence_day(list(protocols.values()), last)
+    snap = snapshot(
+        patients, next(iter(protocols.values())), day=min(diverge, record.days[0]), seed=pop.seed
+    )
+    later = advance(snap, diverge) if diverge > snap.day else snap
+    late = tuple(d for d in record.days if d >= later.day)
     scores: dict[str, list[np.ndarray]] = {s: [] for s in _SCALES}
     mep = None
     for k, (name, protocol) in enumerate(protocols.items()):
         if progress is not None:
             progress(k, len(protocols))
+        start, days = (snap, record) if k == 0 else (later, Record(late))
         ds = run_arms(
-            snap,
+            start,
             {name: protocol},
             days=last,
-            record=record,
+            record=days,
             rater_noise=False,
             chunk_size=chunk_size,
         ).isel(arm=0)
         for scale in _SCALES:
-            scores[scale].append(ds[scale].values.astype(float))
+            values = ds[scale].values.astype(float)
+            if k > 0:  # the days before the branch are the control arm's
+                early = scores[scale][0][:, : len(record.days) - len(late)]
+                values = np.concatenate([early, values], axis=1)
+            scores[scale].append(values)
         if mep is None:
             mep = ds["mep_present"].values.astype(bool)
     if progress is not None:

@@ -22,6 +22,7 @@ import pydantic
 from pydantic import Field
 
 from strokesim.cohort.population import POPULATION_PARAMETERS
+from strokesim.compare import divergence_day
 from strokesim.errors import UserInputError
 from strokesim.io.toml_config import read_toml
 from strokesim.simulate import MAX_DAYS
@@ -263,7 +264,15 @@ def _check(spec: TrialSpec, base: Path | None) -> dict[str, Protocol]:
                 f"analysis.subgroups[{i}]",
                 f"unknown {name!r}; allowed: {', '.join(BASELINE_MEASURES)}",
             )
-    return {arm.name: _arm_protocol(arm, i, base, rand.day) for i, arm in enumerate(spec.arms)}
+    protocols = {arm.name: _arm_protocol(arm, i, base, rand.day) for i, arm in enumerate(spec.arms)}
+    diverge = divergence_day(list(protocols.values()), spec.last_day)
+    if diverge < rand.day:
+        raise UserInputError(
+            "arms",
+            f"the arms' protocols differ from day {diverge}, before randomisation on day "
+            f"{rand.day} (give every arm the same background until then)",
+        )
+    return protocols
 
 
 def _check_criterion(rule: Criterion, field: str, day: int) -> None:
