@@ -12,8 +12,10 @@ Trials*, ch. 3 and 7). Spending functions (Lan & DeMets 1983 Biometrika 70:659):
 - Pocock type: ``α(t) = α · ln(1 + (e − 1) t)``.
 
 :func:`sequential_summary` emulates the design from a twin pool: in each replicate
-the first ``⌈t_k n⌉`` randomised patients are analysed at look ``k`` (ANCOVA; Z =
-estimate / SE) and the trial stops at the first crossing. It reports the stopping
+the first ``⌈t_k n⌉`` randomised patients are analysed at look ``k`` (ANCOVA; its
+two-sided p-value turned into the normal deviate |Z| = Φ⁻¹(1 − p/2), so small
+interim samples keep the t distribution's tails) and the trial stops at the first
+crossing. It reports the stopping
 probability per look, the overall rejection rate and the expected sample size.
 """
 
@@ -144,8 +146,9 @@ def sequential_summary(
                 draw_arms(pool, draw),
                 alpha=alpha,
             )[0]
-            z = est.estimate / est.se if est.se > 0 else 0.0
-            if np.isfinite(z) and abs(z) >= bounds[k]:
+            # the ANCOVA t statistic as the normal deviate of equal two-sided p-value
+            z = float(stats.norm.isf(est.p_value / 2)) if np.isfinite(est.p_value) else 0.0
+            if z >= bounds[k]:
                 stops[k] += 1
                 used += m
                 stopped = True
