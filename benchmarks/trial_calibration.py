@@ -27,9 +27,15 @@ from strokesim.trial.emulation import simulate_pool
 from strokesim.trial.power import replicate_summary
 from strokesim.trial.spec import parse_trial
 
+DEFAULT_ARMS = "vr:vr_training,cimt:cimt_2_weeks"
 
-def calibration_spec(pool: int, seed: int) -> dict:
-    """The four-arm spec of this benchmark."""
+
+def calibration_spec(pool: int, seed: int, arms: str = DEFAULT_ARMS) -> dict:
+    """The spec of this benchmark: the null pair, then ``name:protocol`` arms from day 14."""
+    extra = [
+        {"name": name, "protocol": protocol, "start_day": 14}
+        for name, protocol in (item.split(":") for item in arms.split(","))
+    ]
     return {
         "name": "calibration",
         "population": {"n": pool, "seed": seed},
@@ -37,8 +43,7 @@ def calibration_spec(pool: int, seed: int) -> dict:
         "arms": [
             {"name": "usual_care", "protocol": "usual_care"},
             {"name": "usual_care_b", "protocol": "usual_care"},
-            {"name": "vr", "protocol": "vr_training", "start_day": 14},
-            {"name": "cimt", "protocol": "cimt_2_weeks", "start_day": 14},
+            *extra,
         ],
         "randomisation": {"day": 14, "method": "stratified", "strata": ["severity_band"]},
         "visits": [28, 76],
@@ -53,9 +58,10 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100)
     parser.add_argument("--replicates", type=int, default=400)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--arms", default=DEFAULT_ARMS, help="name:protocol,... from day 14")
     args = parser.parse_args()
     start = time.perf_counter()
-    pool = simulate_pool(parse_trial(calibration_spec(args.pool, args.seed)))
+    pool = simulate_pool(parse_trial(calibration_spec(args.pool, args.seed, args.arms)))
     print(f"pool: {len(pool)} twins × {len(pool.arms)} arms in {time.perf_counter() - start:.0f} s")
     for k in range(1, len(pool.arms)):
         start = time.perf_counter()
@@ -69,7 +75,7 @@ def main() -> None:
         )
     for reps in (100, 400):
         tracemalloc.start()
-        replicate_summary(pool, args.n, reps, arms=(0, 3))
+        replicate_summary(pool, args.n, reps, arms=(0, len(pool.arms) - 1))
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         print(f"peak Python heap, {reps} replicates: {peak / 2**20:.2f} MiB")
