@@ -38,6 +38,7 @@ __all__ = [
     "SCALE_RANGE",
     "SEVERITY_BAND_DAY",
     "ArmSpec",
+    "LoadedTrial",
     "TrialSpec",
     "load_trial",
     "parse_trial",
