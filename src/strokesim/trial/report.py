@@ -162,7 +162,7 @@ def trajectory_plot(table: pd.DataFrame, scale: str) -> Figure:
 
 
 def power_figure(curve: pd.DataFrame, n_target: int | None, target: float = 0.8) -> Figure:
-    """Power against randomised sample size, with Monte-Carlo 95% bars."""
+    """Power against randomised sample size (log axis), with Monte-Carlo 95% bars."""
     figure = Figure(figsize=(6.0, 4.0), layout="constrained")
     axes = figure.add_subplot()
     axes.errorbar(
@@ -178,6 +178,8 @@ def power_figure(curve: pd.DataFrame, n_target: int | None, target: float = 0.8)
         axes.axvline(n_target, color="#D55E00", lw=0.8, ls=":", label=f"n = {n_target}")
         axes.legend()
     axes.set_xscale("log")
+    axes.set_xticks(curve["n"], [str(int(n)) for n in curve["n"]])
+    axes.minorticks_off()
     axes.set_ylim(0, 1)
     axes.set_xlabel("patients randomised")
     axes.set_ylabel("power")
