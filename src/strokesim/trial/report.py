@@ -65,10 +65,11 @@ def _flow(pool: TwinPool, draw: TrialDraw) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["stage", "detail", "patients"])
 
 
-def _baseline(table: pd.DataFrame) -> pd.DataFrame:
+def _baseline(table: pd.DataFrame, arms: tuple[str, ...]) -> pd.DataFrame:
     base = table[table["visit"] == 0]
     rows = []
-    for arm, part in base.groupby("arm", sort=False):
+    for arm in arms:
+        part = base[base["arm"] == arm]
         row = {"arm": arm, "n": len(part)}
         for scale in ("fma_ue", "arat"):
             values = part[f"{scale}_observed"]
@@ -107,7 +108,7 @@ def analyse_trial(pool: TwinPool, draw: TrialDraw) -> TrialResults:
     return TrialResults(
         table=table,
         flow=_flow(pool, draw),
-        baseline=_baseline(table),
+        baseline=_baseline(table, arms),
         primary=primary,
         secondary=pd.DataFrame(secondary),
         responders=responder_analysis(frame, arms, alpha=alpha),
@@ -140,7 +141,7 @@ def forest_plot(twins: pd.DataFrame, scale: str, visit: int) -> Figure:
         ],
     )
     axes.set_xlabel(f"twin effect on {scale} at visit day {visit} (points)")
-    axes.set_title("Counterfactual twins: the effect by stratum (mean, 95% CI)")
+    axes.set_title("Twin effect by stratum (mean, 95% CI)")
     return figure
 
 
