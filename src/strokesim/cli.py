@@ -615,6 +615,11 @@ def external_trials(
     raise typer.Exit(code)
 
 
+from strokesim.cli_trial import register as _register_trial_commands  # noqa: E402
+
+_register_trial_commands(app)
+
+
 def main() -> None:
     """Entry point of the ``strokesim`` console script."""
     app()

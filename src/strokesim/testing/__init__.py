@@ -4,7 +4,9 @@
   specifications, lesions, protocols and parameter vectors (needs the ``dev``
   extra, which brings hypothesis);
 - :mod:`strokesim.testing.invariants`: checks that a simulation result obeys the
-  contract of ``docs/dataset.md`` (score ranges, item sums, scale rules).
+  contract of ``docs/dataset.md`` (score ranges, item sums, scale rules);
+- :mod:`strokesim.testing.trial_pools`: synthetic twin pools with known effects for
+  the trial statistics (no engine run).
 """
 
 __all__: list[str] = []

@@ -1,0 +1,239 @@
+"""The ``strokesim trial`` and ``strokesim power`` commands (thin wrappers of strokesim.trial).
+
+Registered on the main app by :func:`register`; each command validates the
+trial spec and its options first (one line, exit 2, nothing written), then
+simulates the twin pool once with a rich progress bar and writes its outputs
+all or none.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from strokesim.errors import UserInputError
+
+__all__ = ["power", "register", "trial"]
+
+TrialFile = Annotated[
+    Path, typer.Argument(help="Trial spec (TOML).", metavar="TRIAL.toml", show_default=False)
+]
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise UserInputError("--n", f"must be comma-separated integers, got {text!r}") from None
+    if not sizes or any(n < 4 or n > 100_000 for n in sizes):
+        raise UserInputError("--n", f"each size must be an integer in 4–100000, got {text!r}")
+    return sorted(set(sizes))
+
+
+def _fractions(text: str) -> list[float]:
+    try:
+        values = [float(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise UserInputError("--looks", f"must be comma-separated numbers, got {text!r}") from None
+    ok = values and values[-1] == 1.0 and all(0 < a < b for a, b in itertools.pairwise(values))
+    if not ok or values[0] <= 0:
+        raise UserInputError("--looks", f"must increase within (0, 1] and end at 1, got {text!r}")
+    return values
+
+
+def trial(
+    spec_file: TrialFile,
+    out: Annotated[
+        Path, typer.Option(help="Output folder (Parquet table, HTML report).", metavar="DIR")
+    ] = Path("results"),
+) -> None:
+    """Emulate one randomised trial: every enrolled twin randomised once, analysed as planned."""
+    from strokesim.cli import DISCLAIMER, _progress_bar, _user_errors
+
+    with _user_errors():
+        from strokesim.io import atomic_write_text
+        from strokesim.io.atomic import atomic_path
+        from strokesim.outputs import output_folder, write_all
+        from strokesim.trial.emulation import draw_trial, simulate_pool
+        from strokesim.trial.report import analyse_trial, render_trial_report
+        from strokesim.trial.spec import load_trial
+
+        loaded = load_trial(spec_file)
+        with output_folder(out) as folder:
+            with _progress_bar("simulating arms", then="analysing") as progress:
+                pool = simulate_pool(loaded, progress=progress)
+            if len(pool) < 2 * len(pool.arms):
+                raise UserInputError(
+                    "screening",
+                    f"only {len(pool)} of {loaded.spec.population.n} patients pass screening; "
+                    f"need ≥ {2 * len(pool.arms)}",
+                )
+            draw = draw_trial(pool)
+            results = analyse_trial(pool, draw)
+            html = render_trial_report(pool, results)
+
+            def parquet(path: Path) -> None:
+                with atomic_path(path, "--out") as temporary:
+                    results.table.to_parquet(temporary, index=False)
+
+            written = write_all(
+                [
+                    (folder / "trial.parquet", parquet),
+                    (folder / "report.html", lambda p: atomic_write_text(p, html, field="--out")),
+                ]
+            )
+        row = results.primary.iloc[0]
+        typer.echo(
+            f"{row['contrast']}: change in {loaded.spec.outcome.scale} "
+            f"{row['estimate']:+.2f} (95% CI {row['ci_low']:+.2f} to {row['ci_high']:+.2f}, "
+            f"p = {row['p_value']:.3g}); twin effect {pool.twin_effect(1):+.2f}"
+        )
+        for path in written:
+            typer.echo(f"wrote {path}")
+        typer.echo(DISCLAIMER)
+
+
+def power(
+    spec_file: TrialFile,
+    n: Annotated[
+        str, typer.Option("--n", help="Patients randomised, e.g. 40,80,160,320.", metavar="N,...")
+    ] = "40,80,160,320",
+    replicates: Annotated[
+        int, typer.Option(help="Emulated trials per sample size.", metavar="R")
+    ] = 400,
+    target: Annotated[float, typer.Option(help="Target power.", metavar="P")] = 0.8,
+    looks: Annotated[
+        str | None,
+        typer.Option(
+            help="Also a group-sequential design with looks at these information fractions, "
+            "e.g. 0.5,1 (writes sequential.csv).",
+            metavar="T,...",
+            show_default=False,
+        ),
+    ] = None,
+    spending: Annotated[
+        str, typer.Option(help="Alpha spending: obrien-fleming or pocock.", metavar="NAME")
+    ] = "obrien-fleming",
+    out: Annotated[
+        Path, typer.Option(help="Output folder (power.csv, power.png).", metavar="DIR")
+    ] = Path("results"),
+) -> None:
+    """Power per sample size by replicated parallel-group emulation from one twin pool."""
+    from strokesim.cli import DISCLAIMER, _progress_bar, _user_errors
+
+    with _user_errors():
+        import pandas as pd
+
+        from strokesim.io import atomic_write_text
+        from strokesim.outputs import output_folder, write_all
+        from strokesim.report import save_figure
+        from strokesim.trial.emulation import simulate_pool
+        from strokesim.trial.power import n_for_power, power_curve, replicate_summary
+        from strokesim.trial.report import power_figure
+        from strokesim.trial.sequential import SPENDING, sequential_summary
+        from strokesim.trial.spec import load_trial
+
+        sizes = _sizes(n)
+        if not 1 <= replicates <= 100_000:
+            raise UserInputError(
+                "--replicates", f"must be an integer in 1–100000, got {replicates}"
+            )
+        if not 0.0 < target < 1.0:
+            raise UserInputError("--target", f"must lie in (0, 1), got {target}")
+        fractions = _fractions(looks) if looks is not None else None
+        if spending not in SPENDING:
+            raise UserInputError(
+                "--spending", f"must be one of {', '.join(SPENDING)}, got {spending!r}"
+            )
+        loaded = load_trial(spec_file)
+        if len(loaded.spec.arms) < 2:
+            raise UserInputError("arms", "power needs two arms (control first)")
+        with output_folder(out) as folder:
+            with _progress_bar("simulating arms", then="emulating") as progress:
+                pool = simulate_pool(loaded, progress=progress)
+            if len(pool) < 2:
+                raise UserInputError("screening", f"only {len(pool)} patients pass screening")
+            total = replicates * (len(sizes) * (2 if fractions else 1) + 1)
+            done = 0
+            with _progress_bar("emulating trials", then="writing") as progress:
+
+                def tick() -> None:
+                    nonlocal done
+                    done += 1
+                    progress(done, total)
+
+                curve = power_curve(pool, sizes, replicates, on_replicate=tick)
+                curve["check"] = False
+                block = int(sum(a.ratio for a in loaded.spec.arms[:2]))
+                n_target = n_for_power(curve, target, multiple=max(block, 2))
+                if n_target is not None:
+                    check = replicate_summary(
+                        pool, n_target, replicates, first=replicates, on_replicate=tick
+                    ).row()
+                    curve = pd.concat(
+                        [curve, pd.DataFrame([{**check, "check": True}])], ignore_index=True
+                    )
+                sequential = None
+                if fractions is not None:
+                    rows = []
+                    for size in sizes:
+                        s = sequential_summary(
+                            pool, size, replicates, fractions, kind=spending, on_replicate=tick
+                        )
+                        for k, fraction in enumerate(s.fractions):
+                            rows.append(
+                                {
+                                    "n": size,
+                                    "look": k + 1,
+                                    "fraction": fraction,
+                                    "bound_z": s.bounds[k],
+                                    "stop_probability": s.stop_probability[k],
+                                    "rejection": s.rejection,
+                                    "expected_n": s.expected_n,
+                                    "spending": spending,
+                                    "replicates": s.replicates,
+                                }
+                            )
+                    sequential = pd.DataFrame(rows)
+            csv = curve.to_csv(index=False)
+            figure = power_figure(curve[~curve["check"]], n_target, target)
+            plan = [
+                (folder / "power.csv", lambda p: atomic_write_text(p, csv, field="--out")),
+                (folder / "power.png", lambda p: save_figure(figure, p, "--out")),
+            ]
+            if sequential is not None:
+                text = sequential.to_csv(index=False)
+                plan.append(
+                    (folder / "sequential.csv", lambda p: atomic_write_text(p, text, field="--out"))
+                )
+            written = write_all(plan)
+        for row in curve.to_dict("records"):
+            label = " (check)" if row["check"] else ""
+            typer.echo(
+                f"n = {int(row['n'])}{label}: power {row['power']:.3f} ± {row['power_mc_se']:.3f}, "
+                f"mean estimate {row['mean_estimate']:+.2f} (twin effect {row['twin_effect']:+.2f})"
+            )
+        if sequential is not None:
+            for size, part in sequential.groupby("n"):
+                stops = ", ".join(f"{p:.3f}" for p in part["stop_probability"])
+                typer.echo(
+                    f"group-sequential ({spending}), n ≤ {size}: rejection "
+                    f"{part['rejection'].iloc[0]:.3f}, stop by look {stops}, "
+                    f"expected n {part['expected_n'].iloc[0]:.1f}"
+                )
+        if n_target is None:
+            typer.echo(f"no size reached power {target:g}; try larger --n")
+        else:
+            typer.echo(f"n for power {target:g}: {n_target}")
+        for path in written:
+            typer.echo(f"wrote {path}")
+        typer.echo(DISCLAIMER)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the trial commands to the ``strokesim`` app."""
+    app.command("trial")(trial)
+    app.command("power")(power)

@@ -1,0 +1,36 @@
+"""Screening: inclusion, exclusion, first failed rule as the reason."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from strokesim.trial.screening import screen
+from strokesim.trial.spec import ScreeningSpec
+
+
+def test_reasons_and_enrolment() -> None:
+    spec = ScreeningSpec.model_validate(
+        {
+            "day": 90,
+            "include": [{"measure": "fma_ue", "min": 20, "max": 50}],
+            "exclude": [{"measure": "mep_present", "values": ["negative"], "reason": "MEP-"}],
+        }
+    )
+    measures = {
+        "fma_ue": np.array([10, 30, 30, 60]),
+        "arat": np.zeros(4),
+        "mep_present": np.array([True, True, False, True]),
+        "severity_band": np.array(["severe", "moderate", "moderate", "mild"], dtype=object),
+    }
+    enrolled, reasons = screen(spec, measures)
+    assert enrolled.tolist() == [False, True, False, False]
+    assert reasons == ["not fma_ue 20–50", "", "MEP-", "not fma_ue 20–50"]
+
+
+def test_band_rule() -> None:
+    spec = ScreeningSpec.model_validate(
+        {"include": [{"measure": "severity_band", "values": ["moderate", "severe"]}]}
+    )
+    measures = {"severity_band": np.array(["mild", "moderate", "severe"], dtype=object)}
+    enrolled, _ = screen(spec, measures)
+    assert enrolled.tolist() == [False, True, True]
