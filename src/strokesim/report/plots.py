@@ -334,12 +334,7 @@ def scale_panel(
     for unused in axes_list[len(present) :]:
         figure.delaxes(unused)
     figure.suptitle("Clinical scales over time", fontsize=13)
-    if labels is None:
-        figure_legend(figure, handles, ds.sizes["patient"])
-        shown = _lines_text(ds.sizes["patient"])
-    else:
-        _ensemble_legend(figure, handles)
-        shown = _ensemble_text(labels, ds["patient"].values)
+    shown = _legend_and_description(figure, handles, ds, labels)
     add_caption(figure, caption or f"{shown} {_protocol_text(ds)} {SIMULATED_NOTE}")
     return figure
 
@@ -412,12 +407,7 @@ def cortical_activity(
             axes.axhline(0.0, color="0.5", linewidth=0.8, linestyle=":")
         axes.set_title(scale.title, fontsize=11)
     figure.suptitle("Cortical activity during paretic-hand movement", fontsize=13)
-    if labels is None:
-        figure_legend(figure, handles, ds.sizes["patient"])
-        shown = _lines_text(ds.sizes["patient"])
-    else:
-        _ensemble_legend(figure, handles)
-        shown = _ensemble_text(labels, ds["patient"].values)
+    shown = _legend_and_description(figure, handles, ds, labels)
     shown = (
         "M1 activity (model units) of each hemisphere during paretic-hand movement "
         "(solid: ipsilesional, dashed: contralesional) and the laterality index. " + shown
@@ -549,6 +539,17 @@ def _draw_spreads(
         drawn[0].set_label(f"{name} (n = {int(members.sum())})")
         handles.append(drawn[0])
     return handles
+
+
+def _legend_and_description(
+    figure: Figure, handles: list[Line2D], ds: xr.Dataset, labels: np.ndarray | None
+) -> str:
+    """Draw the figure's legend and return the caption's description of what is shown."""
+    if labels is None:
+        figure_legend(figure, handles, ds.sizes["patient"])
+        return _lines_text(ds.sizes["patient"])
+    _ensemble_legend(figure, handles)
+    return _ensemble_text(labels, ds["patient"].values)
 
 
 def _ensemble_legend(figure: Figure, handles: list[Line2D]) -> None:

@@ -201,9 +201,7 @@ def nonparetic_deficit_experiment(
         dexterity does not drift over months, so one assessment sets the
         reference.
     """
-    history = cohort.natural_history()
-    count = n_controls if n_controls is not None else max(DEFAULT_MIN_CONTROLS, cohort.n)
-    controls = cohort.healthy_controls(count, WEEK1_DAY)
+    history, count, controls = _history_and_controls(cohort, n_controls)
     return ExperimentData(
         "V11",
         inputs={
@@ -220,6 +218,16 @@ def nonparetic_deficit_experiment(
     )
 
 
+def _history_and_controls(cohort: ValidationCohort, n_controls: int | None):
+    """The cohort's natural history, the number of controls and their week-1 assessment.
+
+    V11 and V13 share the one control run (cached by the cohort).
+    """
+    history = cohort.natural_history()
+    count = n_controls if n_controls is not None else max(DEFAULT_MIN_CONTROLS, cohort.n)
+    return history, count, cohort.healthy_controls(count, WEEK1_DAY)
+
+
 def laterality_experiment(
     cohort: ValidationCohort, *, n_controls: int | None = None
 ) -> ExperimentData:
@@ -234,9 +242,7 @@ def laterality_experiment(
         controls as V11 (one shared run), assessed on day 7 of a run without
         therapy.
     """
-    history = cohort.natural_history()
-    count = n_controls if n_controls is not None else max(DEFAULT_MIN_CONTROLS, cohort.n)
-    controls = cohort.healthy_controls(count, WEEK1_DAY)
+    history, count, controls = _history_and_controls(cohort, n_controls)
     return ExperimentData(
         "V13",
         inputs={
