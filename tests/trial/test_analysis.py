@@ -83,3 +83,29 @@ def test_subgroups_and_interaction(drawn) -> None:
     fit = smf.ols("change ~ C(arm_index) + baseline", moderate).fit()
     row = table[(table["level"] == "moderate") & (table["contrast"] == "active − control")]
     assert row["estimate"].iloc[0] == pytest.approx(fit.params["C(arm_index)[T.2]"], abs=TOL)
+
+
+def test_separated_responders_are_not_estimable() -> None:
+    """Every treated patient a responder and no control: no finite odds ratio is reported."""
+    import pandas as pd
+
+    n = 12
+    frame = pd.DataFrame(
+        {
+            "arm_index": np.repeat([0, 1], n),
+            "baseline": np.tile(np.linspace(20.0, 50.0, n), 2),
+            "stratum": np.zeros(2 * n, int),
+            "responder": np.repeat([False, True], n),
+        }
+    )
+    row = responder_analysis(frame, ("control", "active")).iloc[0]
+    assert np.isnan(row.odds_ratio) and np.isnan(row.or_p_value)
+    assert "not estimable" in row.or_note
+    assert row.risk_difference == pytest.approx(1.0)
+
+
+def test_estimable_fit_has_no_note(drawn) -> None:
+    _, frame, arms = drawn
+    table = responder_analysis(frame, arms)
+    assert (table["or_note"] == "").all()
+    assert np.isfinite(table["odds_ratio"]).all()

@@ -34,3 +34,14 @@ def test_band_rule() -> None:
     measures = {"severity_band": np.array(["mild", "moderate", "severe"], dtype=object)}
     enrolled, _ = screen(spec, measures)
     assert enrolled.tolist() == [False, True, True]
+
+
+def test_inclusion_reason_is_the_stated_exclusion_reason() -> None:
+    """An inclusion rule's ``reason`` says why a patient is out; it is not negated again."""
+    spec = ScreeningSpec.model_validate(
+        {"include": [{"measure": "fma_ue", "min": 20, "max": 60, "reason": "FMA-UE outside 20–60"}]}
+    )
+    measures = {"fma_ue": np.array([10, 30, 61])}
+    enrolled, reasons = screen(spec, measures)
+    assert enrolled.tolist() == [False, True, False]
+    assert reasons == ["FMA-UE outside 20–60", "", "FMA-UE outside 20–60"]

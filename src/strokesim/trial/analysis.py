@@ -175,6 +175,20 @@ def primary_estimate(pool: TwinPool, draw: TrialDraw, alpha: float | None = None
     )[0]
 
 
+#: Largest |log odds ratio| taken as a finite maximum-likelihood estimate. Beyond it the
+#: likelihood has no finite maximum (complete or quasi-complete separation, e.g. every
+#: patient of one stratum a responder): e^15 ≈ 3·10⁶ is far above any odds ratio a trial
+#: of realistic size can resolve, so such a fit is reported as not estimable.
+MAX_LOG_ODDS_RATIO = 15.0
+
+
+def _logit_estimable(fit) -> bool:
+    """Whether a logistic fit converged to finite, resolvable coefficients."""
+    if fit is None or not fit.mle_retvals.get("converged", False):
+        return False
+    return bool(np.all(np.isfinite(fit.bse)) and np.all(np.abs(fit.params) < MAX_LOG_ODDS_RATIO))
+
+
 def responder_analysis(
     frame: pd.DataFrame, arms: tuple[str, ...], *, alpha: float = 0.05
 ) -> pd.DataFrame:
@@ -204,7 +218,8 @@ def responder_analysis(
                 c1, n1, c0, n0, method="wald", compare="diff", alpha=alpha
             )
         odds = low = high = p = float("nan")
-        if fit is not None and np.all(np.isfinite(fit.bse)):
+        note = "" if _logit_estimable(fit) else "not estimable (separation or too few patients)"
+        if not note:
             ci = fit.conf_int(alpha)
             with np.errstate(over="ignore"):  # near-separation: an infinite odds ratio
                 odds, low, high = (float(np.exp(v)) for v in (fit.params[a], ci[a, 0], ci[a, 1]))
@@ -221,6 +236,7 @@ def responder_analysis(
                 "or_ci_low": low,
                 "or_ci_high": high,
                 "or_p_value": p,
+                "or_note": note,
             }
         )
     return pd.DataFrame(rows)

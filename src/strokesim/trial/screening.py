@@ -52,15 +52,16 @@ def screen(spec: ScreeningSpec, measures: Mapping[str, np.ndarray]) -> tuple[np.
     enrolled
         Boolean array of shape (n,).
     reasons
-        ``"not <rule>"`` for a failed inclusion rule, ``"<rule>"`` for a met
-        exclusion rule, ``""`` for enrolled patients.
+        A failed inclusion rule's ``reason`` (the spec states why a patient is
+        excluded), else ``"not <rule>"``; a met exclusion rule's ``reason`` or
+        ``"<rule>"``; ``""`` for enrolled patients.
     """
     n = len(next(iter(measures.values())))
     reasons = [""] * n
     for rule in spec.include:
         fails = ~criterion_holds(rule, measures)
         for i in np.flatnonzero(fails):
-            reasons[i] = reasons[i] or f"not {describe(rule)}"
+            reasons[i] = reasons[i] or rule.reason or f"not {describe(rule)}"
     for rule in spec.exclude:
         hits = criterion_holds(rule, measures)
         for i in np.flatnonzero(hits):

@@ -85,7 +85,7 @@ class Criterion(StrictModel):
     min: float | None = None
     max: float | None = None
     values: tuple[str, ...] | None = None  # severity bands, or "positive"/"negative" for MEP
-    reason: str = ""
+    reason: str = ""  # why a patient is excluded by this rule (shown in the CONSORT flow)
 
 
 class ScreeningSpec(StrictModel):
