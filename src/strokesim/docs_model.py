@@ -209,7 +209,7 @@ cost of selectivity. κ is a choice, not a synapse: no learning signal flows
 through it (`stop_gradient`). Without it a patient with half the corticospinal
 units would simply move at half amplitude, which is not what patients do.
 
-## 3. Lesion (`model/lesion.py`, `lesion_inference.py`)
+## 3. Lesion (`model/lesion.py`, `predict/lesion_inference.py`)
 
 A stroke is given by four fractions: `affected` (ipsilesional M1 units hit),
 `stunned_share` (of those, stunned rather than dead), `cst_load` (of the

@@ -3,7 +3,7 @@
 A patient is given either by explicit lesion parameters (for mechanistic
 studies) or by clinical descriptors (for prognosis); in the latter case the
 simulator samples lesions consistent with them
-(:func:`strokesim.lesion_inference.plausible_lesions`).
+(:func:`strokesim.predict.lesion_inference.plausible_lesions`).
 
 TOML form::
 

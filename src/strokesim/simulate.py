@@ -17,6 +17,7 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import xarray as xr
@@ -48,7 +49,10 @@ from strokesim.therapy.library import usual_care
 from strokesim.therapy.schedule import DailyInputs, compile_protocol
 from strokesim.therapy.schema import Protocol
 
-__all__ = ["MAX_DAYS", "Record", "VirtualPatients", "simulate"]
+if TYPE_CHECKING:
+    from strokesim.predict.lesion_inference import SimulatedFindings
+
+__all__ = ["MAX_DAYS", "Record", "VirtualPatients", "assessment_findings", "simulate"]
 
 #: Longest simulation (days): 10 years.
 MAX_DAYS = 3650
@@ -129,8 +133,36 @@ class VirtualPatients:
         )
 
 
+def assessment_findings(
+    draw: PopulationDraw, day: int, seed: int, params: dict[str, float]
+) -> SimulatedFindings:
+    """Noise-free findings of sampled lesions on ``day`` under usual care.
+
+    The simulator that :func:`strokesim.predict.lesion_inference.plausible_lesions`
+    scores its candidate lesions with (a
+    :class:`~strokesim.predict.lesion_inference.SimulatedFindings`).
+    """
+    from strokesim.predict.lesion_inference import SimulatedFindings
+
+    ds = simulate(
+        VirtualPatients.from_population(draw),
+        usual_care(),
+        days=max(day, 3),
+        record=Record((day,)),
+        seed=seed,
+        rater_noise=False,
+        chunk_size=len(draw.patient_ids),
+        params=params,
+    )
+    at = ds.sel(day=day)
+    return SimulatedFindings(
+        at.fma_ue.values, at.safe.values, at.mep_present.values, ds.nihss.values
+    )
+
+
 def _from_specs(specs: Sequence[PatientSpec], seed: int, params, n_lesions: int) -> VirtualPatients:
-    from strokesim.lesion_inference import plausible_lesions
+    # imported here so that importing the simulator does not load strokesim.predict
+    from strokesim.predict.lesion_inference import plausible_lesions
 
     ids, desc, side, volume, nihss, source = [], [], [], [], [], []
     mean_stunned = params["stunned_share_mean"]
@@ -145,7 +177,9 @@ def _from_specs(specs: Sequence[PatientSpec], seed: int, params, n_lesions: int)
             nihss.append(-1)
             source.append(spec.id)
         else:
-            draw, known_nihss = plausible_lesions(spec, n_lesions, seed, params)
+            draw, known_nihss = plausible_lesions(
+                spec, n_lesions, seed, params, assessment_findings
+            )
             for k, pid in enumerate(draw.patient_ids):
                 ids.append(pid)
                 desc.append(

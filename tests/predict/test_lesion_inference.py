@@ -1,4 +1,4 @@
-"""Lesions sampled to match clinical findings (strokesim.lesion_inference).
+"""Lesions sampled to match clinical findings (strokesim.predict.lesion_inference).
 
 To share compiled shapes with the other tests (and keep the suite fast), the
 candidate pool is cut from 768 to 64 and the findings are taken on day 10.
@@ -6,15 +6,19 @@ candidate pool is cut from 768 to 64 and the findings are taken on day 10.
 
 from __future__ import annotations
 
+import importlib
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
-import strokesim.lesion_inference as lesion_inference
+import strokesim.predict.lesion_inference as lesion_inference
 from strokesim import simulate
-from strokesim.lesion_inference import plausible_lesions
 from strokesim.model.parameters import model_parameters
 from strokesim.patient import ClinicalDescriptors, PatientSpec
-from strokesim.simulate import Record, VirtualPatients
+from strokesim.predict.lesion_inference import plausible_lesions
+from strokesim.simulate import Record, VirtualPatients, assessment_findings
 
 DAY = 10
 N = 7
@@ -50,7 +54,7 @@ def _resimulate(draw) -> object:
 )
 def test_kept_lesions_are_consistent_with_the_findings(findings, pid) -> None:
     spec = _spec(pid, **findings)
-    draw, nihss = plausible_lesions(spec, N, 0, PARAMS)
+    draw, nihss = plausible_lesions(spec, N, 0, PARAMS, assessment_findings)
     assert len(draw.patient_ids) == N == len(set(draw.patient_ids))
     assert all(i.startswith(f"{pid}~") for i in draw.patient_ids)
     np.testing.assert_array_equal(draw.age, np.float32(68))
@@ -74,8 +78,12 @@ def test_kept_lesions_are_consistent_with_the_findings(findings, pid) -> None:
 
 
 def test_lesion_load_finding_pulls_the_kept_loads() -> None:
-    low, _ = plausible_lesions(_spec("load-low", fma_ue=40, cst_lesion_load=0.1), N, 0, PARAMS)
-    high, _ = plausible_lesions(_spec("load-high", fma_ue=40, cst_lesion_load=0.7), N, 0, PARAMS)
+    low, _ = plausible_lesions(
+        _spec("load-low", fma_ue=40, cst_lesion_load=0.1), N, 0, PARAMS, assessment_findings
+    )
+    high, _ = plausible_lesions(
+        _spec("load-high", fma_ue=40, cst_lesion_load=0.7), N, 0, PARAMS, assessment_findings
+    )
     assert np.median(low.cst_load) < np.median(high.cst_load)
 
 
@@ -88,3 +96,30 @@ def test_simulate_expands_a_clinical_patient_into_plausible_lesions() -> None:
     assert (ds.nihss.values == 8).all()
     assert (ds.affected_side.values == "left").all()
     assert (ds.age.values == 68).all()
+
+
+def test_no_import_cycle_with_the_simulator() -> None:
+    """The ABC does not import the simulator, and importing the simulator does not
+    load the ABC (it is imported when a clinically described patient is resolved)."""
+    code = (
+        "import sys\n"
+        "import strokesim.predict.lesion_inference\n"
+        "assert 'strokesim.simulate' not in sys.modules, 'ABC imports the simulator'\n"
+        "import strokesim.simulate\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
+    code = (
+        "import sys\n"
+        "import strokesim.simulate\n"
+        "assert 'strokesim.predict.lesion_inference' not in sys.modules\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
+
+
+def test_the_old_module_path_is_gone() -> None:
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module("strokesim.lesion_inference")
