@@ -26,20 +26,6 @@ RECORD = Record((3, DAYS))
 N_POPULATION = 1000
 
 
-def subset(vp: VirtualPatients, index) -> VirtualPatients:
-    """The patients of ``vp`` at positions ``index``."""
-    index = np.asarray(index)
-    pick = lambda seq: tuple(seq[i] for i in index)  # noqa: E731
-    return VirtualPatients(
-        ids=pick(vp.ids),
-        descriptors=type(vp.descriptors)(*(np.asarray(x)[index] for x in vp.descriptors)),
-        affected_side=pick(vp.affected_side),
-        lesion_volume_ml=vp.lesion_volume_ml[index],
-        nihss=vp.nihss[index],
-        source=pick(vp.source),
-    )
-
-
 @pytest.fixture(scope="module")
 def population() -> VirtualPatients:
     ids = [f"pop{i:04d}" for i in range(N_POPULATION)]
@@ -62,7 +48,7 @@ def test_whole_batch_is_labelled_and_valid(whole_batch: xr.Dataset) -> None:
 
 def test_patient_alone_equals_patient_in_batch_of_1000(population, whole_batch) -> None:
     for i in (0, 517, N_POPULATION - 1):
-        alone = simulate(subset(population, [i]), days=DAYS, record=RECORD, seed=5)
+        alone = simulate(population.take([i]), days=DAYS, record=RECORD, seed=5)
         assert_same_result(alone, whole_batch.isel(patient=[i]))
 
 
@@ -70,15 +56,13 @@ def test_patient_alone_equals_patient_in_batch_of_1000(population, whole_batch) 
 def test_result_does_not_depend_on_chunk_size(population, whole_batch, chunk_size, n) -> None:
     # patients spread over the population, last one included: chunks end padded
     index = np.linspace(0, N_POPULATION - 1, n).round().astype(int)
-    got = simulate(
-        subset(population, index), days=DAYS, record=RECORD, seed=5, chunk_size=chunk_size
-    )
+    got = simulate(population.take(index), days=DAYS, record=RECORD, seed=5, chunk_size=chunk_size)
     assert_same_result(got, whole_batch.isel(patient=index))
 
 
 def test_patient_order_does_not_matter(population, whole_batch) -> None:
     index = np.arange(7)[::-1] * 111
-    got = simulate(subset(population, index), days=DAYS, record=RECORD, seed=5)
+    got = simulate(population.take(index), days=DAYS, record=RECORD, seed=5)
     assert_same_result(got, whole_batch.isel(patient=index))
 
 
@@ -155,5 +139,5 @@ def test_unit_fates_are_nested_in_lesion_size() -> None:
 
 
 def test_short_runs_still_label_nihss_in_range(population) -> None:
-    ds = simulate(subset(population, range(7)), days=2, record=Record((1, 2)), seed=5)
+    ds = simulate(population.take(range(7)), days=2, record=Record((1, 2)), seed=5)
     assert dataset_violations(ds) == []
