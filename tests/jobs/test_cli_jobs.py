@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 
 import numpy as np
@@ -100,3 +101,26 @@ def test_run_dir_outputs_and_resume(tmp_path: Path) -> None:
     resumed = invoke(*args, "--resume")  # nothing left to run: same table
     assert resumed.exit_code == 0, resumed.output
     assert_identical(read_run(run), table)
+
+
+def test_a_chunk_failing_twice_exits_1_naming_it(tmp_path: Path, monkeypatch) -> None:
+    from strokesim.jobs import task as task_module
+
+    def broken(task):
+        raise OSError(f"disk gone under {task.chunk.name}")
+
+    monkeypatch.setattr(task_module, "run_task", broken)
+    patients = write_patients(tmp_path, 4)
+    result = invoke(
+        "simulate", patients, "--days", DAYS, "--run-dir", tmp_path / "run",
+        "--out", tmp_path / "run.nc",
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "chunk 0 (patients 0–3)" in lines[0]
+    assert "disk gone under part-00000" in lines[0]
+    assert f"finished chunks kept in {tmp_path / 'run'}" in lines[0]
+    assert not (tmp_path / "run.nc").exists()
+    chunks = json.loads((tmp_path / "run" / "manifest.json").read_text())["chunks"]
+    assert [(c["status"], c["attempts"]) for c in chunks] == [("failed", 2)]
