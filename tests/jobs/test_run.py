@@ -145,7 +145,13 @@ def test_resume_with_other_settings_is_refused(patients, tmp_path, change, named
 
 
 def test_bad_job_options_write_nothing(patients, tmp_path: Path) -> None:
-    for options, field in (({"workers": 0}, "--workers"), ({"chunk_size": -1}, "--chunk-size")):
+    cases = (
+        ({"workers": 0}, "--workers"),
+        ({"chunk_size": -1}, "--chunk-size"),
+        ({"days": 0}, "days"),
+        ({"record_days": (3, DAYS + 1)}, "record_days"),
+    )
+    for options, field in cases:
         with pytest.raises(UserInputError) as caught:
             job(patients, tmp_path / "run", **options)
         assert caught.value.field == field

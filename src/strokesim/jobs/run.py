@@ -184,9 +184,15 @@ def run_job(
         If some chunk failed twice; the finished chunks stay in ``folder``.
     """
     from strokesim.model.parameters import model_parameters
+    from strokesim.simulate import MAX_DAYS, Record
 
     workers = check_workers(workers)
     chunks = plan(len(patients), chunk_size)
+    if not 1 <= int(days) <= MAX_DAYS:
+        raise UserInputError("days", f"must be an integer in 1–{MAX_DAYS}, got {days}")
+    record_days = Record(tuple(record_days)).days
+    if record_days[-1] > days:
+        raise UserInputError("record_days", f"must not exceed days={days}, got {record_days[-1]}")
     path = check_run_folder(folder, resume)
     params = dict(params or model_parameters())
     settings = run_settings(
