@@ -23,6 +23,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from strokesim.cli_jobs import ChunkSize, DaskFlag, Resume, RunDir, Scheduler, Workers
 from strokesim.errors import UserInputError
 
 if TYPE_CHECKING:  # the API is imported inside the commands: `--help` stays fast
@@ -92,6 +93,7 @@ def _progress_bar(description: str, then: str) -> Iterator[Callable[[int, int], 
         TaskProgressColumn,
         TextColumn,
         TimeElapsedColumn,
+        TimeRemainingColumn,
     )
 
     with Progress(
@@ -100,6 +102,7 @@ def _progress_bar(description: str, then: str) -> Iterator[Callable[[int, int], 
         BarColumn(),
         TaskProgressColumn(),
         TimeElapsedColumn(),
+        TimeRemainingColumn(),
         console=_err,
         transient=True,
     ) as progress:
@@ -187,13 +190,26 @@ def simulate(
         bool, typer.Option(help="Add rater measurement noise to item scores.")
     ] = True,
     lesion_samples: LesionSamples = 16,
+    run_dir: RunDir = None,
+    chunk_size: ChunkSize = 512,
+    workers: Workers = 1,
+    dask: DaskFlag = False,
+    scheduler: Scheduler = None,
+    resume: Resume = False,
 ) -> None:
-    """Simulate patients under a protocol; print their outcomes and write results."""
+    """Simulate patients under a protocol; print their outcomes and write results.
+
+    The patients run in chunks (--chunk-size), in this process or in --workers
+    processes or on Dask; each finished chunk is written to the run folder at once,
+    and --resume continues an interrupted run from its finished chunks.
+    """
     with _user_errors():
+        from strokesim.cli_jobs import check_job_options, simulate_job
         from strokesim.outputs import check_distinct, check_figure_path, check_result_path
 
         _check_days(days)
         _check_seed(seed)
+        job = check_job_options(run_dir, chunk_size, workers, dask, scheduler, resume)
         results = [check_result_path(path, "--out") for path in out or []]
         figure = check_figure_path(plot, "--plot") if plot is not None else None
         check_distinct([*results, *([figure] if figure else [])])
@@ -202,31 +218,44 @@ def simulate(
         specs = load_patients(patients)
         chosen = _resolve_protocol(protocol)
 
-        from strokesim.simulate import simulate as run
+        from strokesim.simulate import resolve_patients
         from strokesim.summary import outcome_summary, summary_record
 
+        finished: list[tuple[xr.Dataset, list[Path]]] = []
         with _progress_bar("simulating", then="summarising") as progress:
-            ds = run(
-                specs,
+            resolved = resolve_patients(specs, seed, n_lesion_samples=lesion_samples)
+            simulate_job(
+                resolved,
                 chosen,
+                job,
                 days=days,
-                record=summary_record(days),
+                record_days=summary_record(days).days,
                 seed=seed,
                 rater_noise=rater_noise,
-                n_lesion_samples=lesion_samples,
                 progress=progress,
+                use=lambda ds: finished.append((ds, _write_simulation(ds, results, figure))),
             )
-        written = _write_simulation(ds, results, figure)
+        ds, written = finished[0]
         summary = outcome_summary(ds).to_dict("records")
-        _print_table(f"Protocol {chosen.name}, {days} days, seed {seed}", summary)
-        if any(int(row["Lesions"]) > 1 for row in summary):
+        title = f"Protocol {chosen.name}, {days} days, seed {seed}"
+        if len(summary) <= _MAX_SUMMARY_ROWS:
+            _print_table(title, summary)
+        else:
+            typer.echo(f"{title}: {len(summary)} patients (summary table not printed).")
+        if any(int(row["Lesions"]) > 1 for row in summary[:_MAX_SUMMARY_ROWS]):
             typer.echo(
                 "Patients given by clinical findings: median [10th–90th percentile] "
                 "over plausible lesions."
             )
+        if run_dir is not None:
+            typer.echo(f"run folder {run_dir} (read it with strokesim.jobs.read_run)")
         for path in written:
             typer.echo(f"wrote {path}")
         typer.echo(DISCLAIMER)
+
+
+#: Longer summaries are not printed (a large run's results are in its files).
+_MAX_SUMMARY_ROWS = 100
 
 
 def _write_simulation(ds: xr.Dataset, results: list[Path], figure: Path | None) -> list[Path]:

@@ -52,7 +52,14 @@ from strokesim.therapy.schema import Protocol
 if TYPE_CHECKING:
     from strokesim.predict.lesion_inference import SimulatedFindings
 
-__all__ = ["MAX_DAYS", "Record", "VirtualPatients", "assessment_findings", "simulate"]
+__all__ = [
+    "MAX_DAYS",
+    "Record",
+    "VirtualPatients",
+    "assessment_findings",
+    "resolve_patients",
+    "simulate",
+]
 
 #: Longest simulation (days): 10 years.
 MAX_DAYS = 3650
@@ -206,6 +213,25 @@ def _from_specs(specs: Sequence[PatientSpec], seed: int, params, n_lesions: int)
         np.asarray(nihss, np.int16),
         tuple(source),
     )
+
+
+def resolve_patients(
+    specs: Sequence[PatientSpec],
+    seed: int = 0,
+    *,
+    n_lesion_samples: int = 16,
+    params: dict[str, float] | None = None,
+) -> VirtualPatients:
+    """Patient specifications resolved to virtual patients, as :func:`simulate` does.
+
+    A patient given by clinical descriptors becomes ``n_lesion_samples`` plausible
+    lesions (ids ``"<id>~kk"``); one given by a lesion stays one patient. Used by
+    the job layer (:mod:`strokesim.jobs`), which chunks the resolved patients.
+    """
+    vp = _from_specs(list(specs), seed, params or model_parameters(), n_lesion_samples)
+    if len(vp) == 0:
+        raise UserInputError("patients", "must contain at least one patient")
+    return vp
 
 
 def protocol_passes(daily: DailyInputs) -> Passes:

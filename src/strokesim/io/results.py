@@ -109,7 +109,8 @@ def read_results(path: str | os.PathLike[str]) -> xr.Dataset:
     Parameters
     ----------
     path
-        A ``.nc`` or ``.parquet`` file.
+        A ``.nc`` or ``.parquet`` file, or a run folder written by the job layer
+        (``strokesim simulate --run-dir``; see :func:`strokesim.jobs.read_run`).
 
     Returns
     -------
@@ -134,6 +135,10 @@ def read_results(path: str | os.PathLike[str]) -> xr.Dataset:
     """
     source = Path(path)
     field = str(source)
+    if source.is_dir() and (source / "manifest.json").is_file():
+        from strokesim.jobs import read_run
+
+        return read_run(source)
     suffix = source.suffix.lower()
     if suffix not in (".nc", ".parquet"):
         raise UserInputError(
