@@ -39,3 +39,8 @@ def test_unused_measures_add_nothing() -> None:
     assert is_used("mrc_finger_extension") and is_used("fma_ue")
     ll = observation_loglik("fma_ue.x", 1, {}, {"nihss": np.zeros(3)})
     np.testing.assert_array_equal(ll, np.zeros(3))
+
+
+def test_a_measure_the_simulator_does_not_give_is_not_used() -> None:
+    ll = observation_loglik("arat", 30, {"fma_ue": np.zeros(2)}, {"nihss": np.zeros(2)})
+    np.testing.assert_array_equal(ll, np.zeros(2))

@@ -50,9 +50,11 @@ from strokesim.predict.measures import INTEGER_SCALES, MAS_GRADES, Value
 __all__ = [
     "INTEGER_SEM",
     "MEP_MISCLASSIFICATION",
+    "STATIC_MEASURES",
     "USED_MEASURES",
     "integer_loglik",
     "is_used",
+    "needs_day",
     "observation_loglik",
 ]
 
@@ -75,8 +77,15 @@ USED_MEASURES: Final[tuple[str, ...]] = (
     "cst_lesion_load",
     "lesion_volume_ml",
 )
+#: Measures of the patient that do not change with the day (read from the patient, not a day).
+STATIC_MEASURES: Final[tuple[str, ...]] = ("nihss", "cst_lesion_load", "lesion_volume_ml")
 #: MAS grade codes of the dataset (``1+`` = 1.5) as ordinal positions 0–5.
 _MAS_CODES: Final = np.array([0.0, 1.0, 1.5, 2.0, 3.0, 4.0])
+
+
+def needs_day(measure: str) -> bool:
+    """Whether the likelihood of ``measure`` reads the simulated patient on its day."""
+    return is_used(measure) and measure not in STATIC_MEASURES
 
 
 def is_used(measure: str) -> bool:
@@ -135,6 +144,12 @@ def observation_loglik(
     numpy.ndarray
         Shape (N,); zeros when the measure is not used (see :func:`is_used`).
     """
+    n = len(next(iter(static.values())))
+    needed = {"mep": "mep_present", "mep_amplitude_mv": "mep_amplitude_mv"}.get(measure, measure)
+    if measure.startswith("mrc_"):
+        needed = "mrc"
+    if needed not in at_day and needed not in static:
+        return np.zeros(n)  # the simulator does not give it: the observation is not used
     if measure in INTEGER_SEM:
         source = static if measure == "nihss" else at_day
         low, high = INTEGER_SCALES[measure]
@@ -163,5 +178,4 @@ def observation_loglik(
         sim = np.maximum(np.asarray(static["lesion_volume_ml"], float), 1e-3)
         z = (np.log(float(value)) - np.log(sim)) / _LOG_VOLUME_SD
         return -0.5 * z**2
-    n = len(next(iter(static.values())))
     return np.zeros(n)

@@ -49,7 +49,7 @@ from strokesim.cohort.population import POPULATION_PARAMETERS, lesion_volume_ml
 from strokesim.errors import UserInputError
 from strokesim.model.lesion import LesionDescriptors
 from strokesim.predict.library import Library, Simulator, simulate_particles
-from strokesim.predict.likelihood import is_used, observation_loglik
+from strokesim.predict.likelihood import is_used, needs_day, observation_loglik
 from strokesim.predict.record import Observation, PatientRecord
 
 __all__ = [
@@ -85,6 +85,9 @@ def log_likelihood(
     total = np.zeros(len(library))
     for obs in observations:
         if not is_used(obs.measure):
+            continue
+        if not needs_day(obs.measure):
+            total += observation_loglik(obs.measure, obs.value, {}, library.static)
             continue
         if not library.has_day(obs.day):
             raise UserInputError(f"day {obs.day}", "is not recorded in the reference library")
@@ -186,7 +189,7 @@ class Posterior:
         """
         new = tuple(observations)
         particles = self.particles
-        missing = [o.day for o in new if not particles.has_day(o.day)]
+        missing = [o.day for o in new if needs_day(o.measure) and not particles.has_day(o.day)]
         if missing:
             particles = particles.with_days(missing, simulator, progress)
         extra = log_likelihood(particles, new)  # age already counted
@@ -291,7 +294,7 @@ def calibrate(
         observations, age = record.observations, record.age
     else:
         observations = tuple(record)
-    missing = [o.day for o in observations if is_used(o.measure) and not library.has_day(o.day)]
+    missing = [o.day for o in observations if needs_day(o.measure) and not library.has_day(o.day)]
     if missing:
         library = library.with_days(missing, simulator, progress)
     ll = log_likelihood(library, observations, age)
