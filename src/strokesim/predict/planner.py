@@ -223,8 +223,11 @@ def plan(
     vp = post.particles.patients.take(unique)
     arms = [usual_care(), *candidates.values()]
     n = len(unique)
-    batch = vp.take(np.tile(np.arange(n), len(arms)))
+    order = np.tile(np.arange(n), len(arms))
     per_patient = [p for p in arms for _ in range(n)]
+    pad = max(0, CHUNK - len(order))  # a small batch is padded to the library's compiled shape
+    batch = vp.take(np.concatenate([order, np.zeros(pad, np.int64)]))
+    per_patient += [arms[0]] * pad
     run = simulator or simulate
     ds = run(
         batch,
@@ -236,7 +239,7 @@ def plan(
         chunk_size=CHUNK,
         progress=progress,
     )
-    fma = np.asarray(ds.fma_ue.values[:, -1], float).reshape(len(arms), n)
+    fma = np.asarray(ds.fma_ue.values[: len(order), -1], float).reshape(len(arms), n)
     usual = fma[0]
     summary = _patient_summary(
         post, horizon if horizon in post.particles.days else post.particles.days[-1], last_day
