@@ -648,6 +648,10 @@ from strokesim.cli_trial import register as _register_trial_commands  # noqa: E4
 
 _register_trial_commands(app)
 
+from strokesim.cli_predict import register as _register_predict_commands  # noqa: E402
+
+_register_predict_commands(app)
+
 
 def main() -> None:
     """Entry point of the ``strokesim`` console script."""

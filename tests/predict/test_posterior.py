@@ -1,0 +1,99 @@
+"""Calibration: concentration on the truth, sequential = batch, SMC refinement."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from strokesim.predict.library import Library
+from strokesim.predict.posterior import calibrate, weighted_quantiles
+from strokesim.predict.record import Observation
+
+TRUTH = 17
+
+
+def _split(lib: Library, k: int) -> tuple[Library, Library]:
+    rest = np.array([i for i in range(len(lib)) if i != k])
+    return lib.take(np.array([k])), lib.take(rest)
+
+
+def _observations(truth: Library, days=(3, 7, 14, 21, 30)) -> list[Observation]:
+    obs = []
+    for d in days:
+        at = truth.at_day(d)
+        obs.append(Observation(d, "fma_ue", int(at["fma_ue"][0])))
+        obs.append(Observation(d, "arat", int(at["arat"][0])))
+        obs.append(Observation(d, "safe", int(at["safe"][0])))
+    obs.append(Observation(3, "mep", bool(truth.at_day(3)["mep_present"][0])))
+    obs.append(Observation(3, "cst_lesion_load", float(truth.static["cst_lesion_load"][0])))
+    return obs
+
+
+def test_weighted_quantiles_match_numpy_for_equal_weights() -> None:
+    x = np.random.default_rng(0).normal(size=(201, 3))
+    q = weighted_quantiles(x, np.full(201, 1 / 201), [0.1, 0.5, 0.9])
+    np.testing.assert_allclose(q, np.quantile(x, [0.1, 0.5, 0.9], axis=0, method="inverted_cdf"))
+
+
+def test_posterior_concentrates_on_the_truth_with_many_observations(small_library) -> None:
+    truth, lib = _split(small_library, TRUTH)
+    post = calibrate(_observations(truth), lib, age=float(truth.static["age"][0]))
+    prior_fma = lib.trajectories["fma_ue"][:, -1].astype(float)
+    true_fma = float(truth.trajectories["fma_ue"][0, -1])
+    lo, med, hi = post.quantiles("fma_ue", [0.1, 0.5, 0.9])[:, -1]
+    assert abs(med - true_fma) <= 4
+    assert hi - lo < 0.5 * (np.quantile(prior_fma, 0.9) - np.quantile(prior_fma, 0.1))
+    true_cst = float(truth.static["cst_lesion_load"][0])
+    prior_err = abs(float(np.mean(lib.static["cst_lesion_load"])) - true_cst)
+    assert abs(post.mean("cst_lesion_load") - true_cst) < max(0.5 * prior_err, 0.05)
+    assert 1.0 <= post.ess <= len(lib)
+
+
+def test_sequential_update_equals_batch_update(small_library) -> None:
+    truth, lib = _split(small_library, TRUTH)
+    obs = _observations(truth)
+    early = [o for o in obs if o.day <= 7]
+    late = [o for o in obs if o.day > 7]
+    age = float(truth.static["age"][0])
+    batch = calibrate(obs, lib, age=age)
+    sequential = calibrate(early, lib, age=age).update(late)
+    np.testing.assert_allclose(sequential.log_weights, batch.log_weights, atol=1e-9)
+    assert sequential.observations == batch.observations
+    # more observations: the day-30 interval does not widen
+    first = calibrate(early, lib, age=age)
+    w_first = np.diff(first.quantiles("fma_ue", [0.1, 0.9])[:, -1])[0]
+    w_all = np.diff(batch.quantiles("fma_ue", [0.1, 0.9])[:, -1])[0]
+    assert w_all <= w_first
+
+
+def test_unknown_method_is_a_user_error(small_library) -> None:
+    from strokesim.errors import UserInputError
+
+    with pytest.raises(UserInputError, match="method"):
+        calibrate([], small_library, method="mcmc")
+
+
+def test_smc_refinement_moves_particles_and_keeps_them_consistent(small_library) -> None:
+    truth, lib = _split(small_library, TRUTH)
+    obs = _observations(truth, days=(3, 7, 14))
+    post = calibrate(
+        obs,
+        lib,
+        method="smc",
+        age=float(truth.static["age"][0]),
+        ess_target=1e9,
+        n_particles=128,
+        n_moves=1,
+        seed=3,
+    )
+    d = post.diagnostics
+    assert post.method == "smc" and len(post.particles) == 128
+    assert len(d["acceptance"]) == 1 and 0.0 <= d["acceptance"][0] <= 1.0
+    np.testing.assert_allclose(post.weights.sum(), 1.0)
+    assert np.all(np.isfinite(post.loglik))
+    # the stored log-likelihood is that of the particles' own trajectories
+    from strokesim.predict.posterior import log_likelihood
+
+    np.testing.assert_allclose(
+        log_likelihood(post.particles, obs, post.age), post.loglik, rtol=1e-5, atol=1e-6
+    )
