@@ -5,11 +5,13 @@ Three figures read from day-3 and day-180 FMA-UE of the same patients:
 - the share scoring the full 66 points on day 180 (ceiling);
 - the share of the variance of day-180 FMA-UE explained by day-3 FMA-UE (R² of the
   ordinary least-squares line, i.e. the squared Pearson correlation);
-- the day-180 distribution of the patients who start severe (day-3 FMA-UE ≤ 10):
-  mean, SD, quartiles, the share that regains at least 30% of its potential (the
-  proportional-recovery fitters, Winters 2015), the share that reaches FMA-UE ≥ 32
-  (an arm with some selective movement, Hoonhorst 2015), and Sarle's bimodality
-  coefficient (above 5/9 suggests two clusters).
+- the day-180 distribution of the patients who start severe (day-3 FMA-UE ≤ 10, the
+  breakpoint of Feng 2015 Ann Neurol 78:860 and Bonkhoff 2022 J Neurol Neurosurg
+  Psychiatry 93:369): mean, SD, quantiles, the R² of day-180 on day-3 FMA-UE within
+  them, the share that regains at least 30% of its potential (the proportional-
+  recovery fitters, Winters 2015), the share that reaches FMA-UE ≥ 23 (some
+  upper-limb capacity: ARAT > 10, Hoonhorst 2015; the outcome of Nijland 2010), and
+  Sarle's bimodality coefficient (above 5/9 suggests two clusters, or a strong skew).
 
 These are descriptions, not validation targets: docs/validation.md "Between-patient
 spread" quotes them against the published figures they are compared with.
@@ -28,16 +30,17 @@ from strokesim.validate.metrics_core import as_vector, same_length
 
 __all__ = [
     "SEVERE_START_MAX_FMA",
-    "SELECTIVE_MOVEMENT_MIN_FMA",
+    "SOME_CAPACITY_MIN_FMA",
     "SpreadFigures",
     "spread_figures",
 ]
 
 #: Highest day-3 FMA-UE counted as a severe start here (issue 23: "FMA-UE 0–10").
 SEVERE_START_MAX_FMA: Final[int] = 10
-#: Lowest day-180 FMA-UE counted as an arm with some selective movement: ≥ 32 points
-#: (Hoonhorst 2015 Arch Phys Med Rehabil 96:1845, "moderate" impairment band 32–47).
-SELECTIVE_MOVEMENT_MIN_FMA: Final[int] = 32
+#: Lowest day-180 FMA-UE of an arm with some capacity: FMA-UE 0–22 is "no capacity"
+#: (ARAT 0–10) at 6 months (Hoonhorst 2015 Arch Phys Med Rehabil 96:1845, n = 460), so
+#: ≥ 23 matches Nijland 2010 Stroke 41:745's "some dexterity" (ARAT ≥ 10).
+SOME_CAPACITY_MIN_FMA: Final[int] = 23
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class SpreadFigures:
     share_at_ceiling: float
     r2_day3: float
     n_severe: int
+    severe_r2_day3: float
     severe_mean: float
     severe_sd: float
     severe_q10: float
@@ -56,7 +60,7 @@ class SpreadFigures:
     severe_q75: float
     severe_q90: float
     severe_fitter_share: float
-    severe_selective_share: float
+    severe_some_capacity_share: float
     severe_bimodality: float
 
     def as_dict(self) -> dict[str, float]:
@@ -75,6 +79,13 @@ def _bimodality(values: np.ndarray) -> float:
     kurt = np.mean(centred**4) / m2**2 - 3.0
     k = ((n + 1) * kurt + 6.0) * (n - 1) / ((n - 2) * (n - 3))
     return float((g**2 + 1.0) / (k + 3.0 * (n - 1) ** 2 / ((n - 2) * (n - 3))))
+
+
+def _r2(x: np.ndarray, y: np.ndarray) -> float:
+    """Squared Pearson correlation (the R² of the OLS line); 0 if either is constant."""
+    if np.std(x) == 0 or np.std(y) == 0:
+        return 0.0
+    return float(np.corrcoef(x, y)[0, 1] ** 2)
 
 
 def spread_figures(fma0: ArrayLike, fma180: ArrayLike) -> SpreadFigures:
@@ -102,7 +113,6 @@ def spread_figures(fma0: ArrayLike, fma180: ArrayLike) -> SpreadFigures:
     same_length(fma0=start, fma180=end)
     if start.size < 3:
         raise ValueError(f"fma0: need at least 3 patients, got {start.size}")
-    r = np.corrcoef(start, end)[0, 1] if np.std(start) > 0 and np.std(end) > 0 else 0.0
     severe = start <= SEVERE_START_MAX_FMA
     out = end[severe]
     nan = float("nan")
@@ -110,8 +120,9 @@ def spread_figures(fma0: ArrayLike, fma180: ArrayLike) -> SpreadFigures:
     return SpreadFigures(
         n=int(start.size),
         share_at_ceiling=float(np.mean(end >= FMA_UE_MAX)),
-        r2_day3=float(r**2),
+        r2_day3=_r2(start, end),
         n_severe=int(out.size),
+        severe_r2_day3=_r2(start[severe], out) if out.size > 2 else nan,
         severe_mean=float(out.mean()) if out.size else nan,
         severe_sd=float(out.std(ddof=1)) if out.size > 1 else nan,
         severe_q10=float(q[0]),
@@ -122,8 +133,8 @@ def spread_figures(fma0: ArrayLike, fma180: ArrayLike) -> SpreadFigures:
         severe_fitter_share=(
             float(np.mean(~is_non_fitter(start[severe], out))) if out.size else nan
         ),
-        severe_selective_share=(
-            float(np.mean(out >= SELECTIVE_MOVEMENT_MIN_FMA)) if out.size else nan
+        severe_some_capacity_share=(
+            float(np.mean(out >= SOME_CAPACITY_MIN_FMA)) if out.size else nan
         ),
         severe_bimodality=_bimodality(out),
     )
