@@ -219,13 +219,41 @@ lesions are nested (the units cut at load 0.4 are also cut at 0.6):
 
     dead   = affected · (1 − stunned_share),   stunned = affected · stunned_share
     crt    = clip(1 − cst_load · LogNormal(1, CV 0.25), 0, 1)        corticoreticular survival
-    diaschisis = `diaschisis_depth` · affected
+    diaschisis = min(`diaschisis_depth` · affected · LogNormal(1, `trait_cv_diaschisis`),
+                     `diaschisis_max`)          (= depth · affected when the CV is 0)
 
 Corticoreticular fibres run with the corticospinal tract through the internal
 capsule (Schulz 2017), hence crt follows the load. Individual traits are
 log-normal around 1 with the registry's coefficients of variation: stunned-unit
 recovery time, plasticity, motor noise, spasticity susceptibility, response to
-stimulation.
+stimulation, depth of acute diaschisis.
+
+**Between-patient spread (issue 23 item 4).** Three sources of variability that
+patients of the same day-3 score differ in, each with a neutral value that gives the
+former cohort exactly (tests/model/test_model_lesion_traits.py,
+tests/cohort/test_population.py):
+
+- *Lesion site* (population registry, `cst_independent_share`, default 0.4): for that
+  share of patients the CST load follows a latent severity of its own (same
+  Beta(a, b), same scatter), drawn independently of the cortical extent — a capsular
+  lacune cuts the tract, a large cortical infarct may spare it (Zhu 2010 Stroke; Feng
+  2015 Ann Neurol: in patients with UE-FM ≤ 10 the CST lesion load explains 47% of
+  the 3-month outcome, the baseline score 11%). The other draws of a patient are
+  unchanged (the two extra draws come last in its stream).
+- *Plasticity genotype* (`plasticity_allele_share` 0.3, `plasticity_allele_factor`
+  0.7): carriers of a plasticity-lowering allele (BDNF Val66Met, ~30% of people of
+  European descent; Kleim 2006 Nat Neurosci) learn at 0.7 × a non-carrier's rate;
+  both are divided by the cohort mean 1 − p + p·f, so that the registry's plasticity
+  stays the cohort average it was calibrated as (a `fold_in` sub-stream of the
+  patient key, so no earlier draw moves).
+- *Depth of acute diaschisis* (`trait_cv_diaschisis` 0.8, capped at
+  `diaschisis_max`): how much of the day-3 deficit is reversible dysfunction beyond
+  the infarct (Carrera & Tononi 2014 Brain).
+
+calibration/spread_report.py measures what they do (validate/spread.py): the share
+at FMA-UE 66 on day 180, the R² of day-180 on day-3 FMA-UE, and the day-180
+distribution of the patients starting at FMA-UE ≤ 10; docs/validation.md "Between-
+patient spread" gives the figures before and after, against the published ones.
 
 A patient described clinically (FMA-UE, SAFE, MEP, NIHSS, lesion load, volume)
 gets `n_lesion_samples` lesions by nearest-neighbour approximate Bayesian
@@ -250,7 +278,9 @@ high load emerge from this (DESIGN §3.8); no proportion is written in.
 ### 4.2 Plasticity gain
 
     P(t) = φ_i · drug(t) · (floor + (peak − floor) · e^(−t/τ_P))
-    φ_i  = clip(1 − slope · (age − 60), 0.5, 1.25) · LogNormal(1, `trait_cv_plasticity`)
+    φ_i  = clip(1 − slope · (age − 60), 0.5, 1.25) · LogNormal(1, `trait_cv_plasticity`) · g_i
+    g_i  = (carrier ? f : 1) / (1 − p + p · f)
+           p = `plasticity_allele_share`, f = `plasticity_allele_factor`
 
 with floor = `plasticity_floor`, peak = `plasticity_peak`, τ_P =
 `plasticity_decay_days` and slope = `age_plasticity_slope`.

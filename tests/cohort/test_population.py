@@ -57,7 +57,9 @@ IDS = [f"vp{i:05d}" for i in range(50)]
 
 
 def test_registry_sampler_equals_the_literal_formulas_bit_for_bit() -> None:
-    draw = sample_population(IDS, 0)
+    # cst_independent_share = 0 is the neutral value of the lesion-site mechanism
+    # (issue 23 item 4): the cohort of the literal formulas, unchanged
+    draw = sample_population(IDS, 0, population={"cst_independent_share": 0.0})
     want = _literal_sampler(IDS, 0)
     got = [
         draw.age,
@@ -71,6 +73,20 @@ def test_registry_sampler_equals_the_literal_formulas_bit_for_bit() -> None:
         ("age", "affected", "stunned", "cst", "premotor", "volume"), got, want, strict=True
     ):
         np.testing.assert_array_equal(g, w, err_msg=name)
+
+
+def test_lesion_site_share_changes_only_the_cst_load_and_decouples_it() -> None:
+    ids = [f"vp{i:05d}" for i in range(400)]
+    coupled = sample_population(ids, 3, population={"cst_independent_share": 0.0})
+    own = sample_population(ids, 3, population={"cst_independent_share": 1.0})
+    for name in ("age", "affected", "stunned_share", "premotor_damage", "lesion_volume_ml"):
+        np.testing.assert_array_equal(getattr(coupled, name), getattr(own, name), err_msg=name)
+    assert not np.array_equal(coupled.cst_load, own.cst_load)
+    r_coupled = spearmanr(coupled.affected, coupled.cst_load).statistic
+    r_own = spearmanr(own.affected, own.cst_load).statistic
+    assert r_coupled > 0.5 and abs(r_own) < 0.2, (r_coupled, r_own)
+    # the marginal distribution of the load is the same (same Beta, same scatter)
+    assert abs(np.median(own.cst_load) - np.median(coupled.cst_load)) < 0.1
 
 
 def test_nihss_proxy_equals_the_literal_formula() -> None:
@@ -121,16 +137,22 @@ def test_age_matches_the_prep2_cohort(large_draw) -> None:
 
 
 def test_cst_load_rises_faster_than_lesion_size(large_draw) -> None:
-    # Zhu 2010: large strokes reach the internal capsule, so CST load rises steeply
-    affected, cst = large_draw.affected, large_draw.cst_load
+    # Zhu 2010: large strokes reach the internal capsule, so CST load rises steeply,
+    # where the CST damage follows the cortical extent (cst_independent_share = 0)
+    coupled = sample_population(
+        [f"src{i:05d}" for i in range(2000)], 0, population={"cst_independent_share": 0.0}
+    )
+    affected, cst = coupled.affected, coupled.cst_load
     small = affected < np.quantile(affected, 1 / 3)
     large = affected > np.quantile(affected, 2 / 3)
     ratio_small = np.median(cst[small]) / np.median(affected[small])
     ratio_large = np.median(cst[large]) / np.median(affected[large])
     assert ratio_large > 1.5 * ratio_small
-    # Feng 2015: CST load and lesion size are related but not interchangeable
-    rho = spearmanr(cst, large_draw.lesion_volume_ml).statistic
-    assert 0.3 < rho < 0.9
+    # Feng 2015: CST load and lesion size are related but not interchangeable, in the
+    # default cohort too (where some lesions cut the tract regardless of their size)
+    for draw in (coupled, large_draw):
+        rho = spearmanr(draw.cst_load, draw.lesion_volume_ml).statistic
+        assert 0.2 < rho < 0.9, rho
 
 
 @pytest.fixture(scope="module")

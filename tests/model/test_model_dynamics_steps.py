@@ -26,11 +26,16 @@ SELECTIVE = TASK_FAMILIES.index("selective_movement")
 
 
 def _patients(params: dict[str, float], day: int = 30):
-    """Four default-population patients advanced under usual care to ``day``."""
+    """Four default-population patients advanced under usual care to ``day``.
+
+    The lesion-site mechanism is off (``cst_independent_share`` 0), so that the four
+    are the ones these tests were written for, one of them clearly impaired.
+    """
     template = healthy_template(params)
     ids = [f"step{i}" for i in range(4)]
+    population = {"cst_independent_share": 0.0}
     desc = VirtualPatients.from_population(
-        sample_population(ids, seed=3, params=params)
+        sample_population(ids, seed=3, params=params, population=population)
     ).descriptors
     states, constants = setup_batch(desc, patient_keys(3, "patient", ids), template, params)
     inputs = day_inputs(compile_protocol(usual_care(), day + 1))

@@ -7,7 +7,11 @@ Each virtual patient draws, from its own stream (root seed, "population", id):
 - a latent severity s ~ Beta(a, b); the share of ipsilesional M1 units affected
   grows with s, the corticospinal lesion load grows faster than linearly with s
   (large strokes reach the internal capsule; Zhu 2010 Stroke, Feng 2015 Ann
-  Neurol), each with individual scatter;
+  Neurol), each with individual scatter; for a share ``cst_independent_share`` of
+  patients the CST load follows a latent severity of its own (same Beta), drawn
+  independently of the cortical one: where the infarct lies, not only how large
+  it is, decides how much of the tract is cut (a capsular lacune cuts it, a large
+  cortical infarct may spare it);
 - the stunned share of affected units ~ Beta(mean, concentration) from the registry;
 - premotor damage, up to a share of the cortical share;
 - lesion volume (ml), used only for the NIHSS proxy.
@@ -97,6 +101,23 @@ POPULATION_PARAMETERS: dict[str, Parameter] = {
             0.6,
             "Weak correlation of lesion volume and CST load (Feng 2015 Ann Neurol)",
             "Individual scatter of affected share and CST load around severity.",
+        ),
+        Parameter(
+            "cst_independent_share",
+            0.4,
+            "fraction",
+            0.0,
+            1.0,
+            "Lesion site: corticospinal damage depends on where the infarct lies (internal "
+            "capsule, corona radiata) more than on its cortical extent (Zhu 2010 Stroke 41:910: "
+            "CST lesion load, not infarct size, predicts impairment; Feng 2015 Ann Neurol "
+            "78:860: in patients with UE-FM <= 10 at baseline, CST lesion load explains 47% of "
+            "the 3-month UE-FM variance, the baseline score 11%). Sized against the spread of "
+            "severe patients' outcomes (docs/validation.md, Between-patient spread): Nijland "
+            "2010 Stroke 41:745 (25% without early finger extension regain some dexterity), "
+            "Winters 2015 Neurorehabil Neural Repair 29:614 (65 of 211 non-fitters, all severe); "
+            "0 is neutral (CST load follows the cortical severity)",
+            "Share of patients whose CST lesion load follows a severity of its own.",
         ),
         Parameter(
             "age_min",
@@ -331,12 +352,17 @@ def sample_population(
         s = rng.beta(pop["severity_a"], pop["severity_b"])
         cv = pop["lesion_scatter_cv"]
         affected = float(np.clip(s * _lognormal(rng, cv), 0.0, pop["affected_max"]))
-        load = s ** pop["cst_load_exponent"] * pop["cst_load_scale"] * _lognormal(rng, cv)
-        cst = float(np.clip(load, 0.0, 1.0))
+        cst_scatter = _lognormal(rng, cv)
         stunned = rng.beta(mean * conc, (1.0 - mean) * conc)
         premotor = float(affected * rng.uniform(0.0, pop["premotor_share_max"]))
         scatter = _lognormal(rng, pop["volume_scatter_cv"])
         volume = float(lesion_volume_ml(affected, scatter, pop))
+        # drawn last, and always, so that the earlier draws do not depend on the share
+        own_site = rng.uniform() < pop["cst_independent_share"]
+        s_site = rng.beta(pop["severity_a"], pop["severity_b"])
+        s_cst = s_site if own_site else s
+        load = s_cst ** pop["cst_load_exponent"] * pop["cst_load_scale"] * cst_scatter
+        cst = float(np.clip(load, 0.0, 1.0))
         rows.append((a if age is None else age, affected, stunned, cst, premotor, volume))
     cols = np.array(rows, dtype=np.float64).reshape(len(rows), 6).T
     return PopulationDraw(tuple(patient_ids), *(c.astype(np.float32) for c in cols))

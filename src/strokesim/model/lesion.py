@@ -22,7 +22,7 @@ import jax.numpy as jnp
 
 from strokesim.model.template import N_M1_UNITS, N_UNITS
 
-__all__ = ["LesionDescriptors", "PatientConstants", "patient_constants"]
+__all__ = ["LesionDescriptors", "PatientConstants", "genotype_factor", "patient_constants"]
 
 
 class LesionDescriptors(NamedTuple):
@@ -44,7 +44,7 @@ class PatientConstants(NamedTuple):
     crt: jnp.ndarray  # () ipsilesional corticoreticular projection surviving (fraction)
     diaschisis: jnp.ndarray  # () acute drop of ipsilesional excitability (fraction)
     stun_days: jnp.ndarray  # () time constant of stunned-unit return (day)
-    plasticity_factor: jnp.ndarray  # () age and individual plasticity multiplier
+    plasticity_factor: jnp.ndarray  # () age, genotype and individual plasticity multiplier
     motor_noise: jnp.ndarray  # () individual motor noise SD (activation)
     spasticity_susceptibility: jnp.ndarray  # () individual multiplier
     stim_response: jnp.ndarray  # () individual response to brain stimulation
@@ -55,6 +55,46 @@ def _lognormal(key: jax.Array, mean: float, cv: float) -> jnp.ndarray:
     """A positive draw with the given mean and coefficient of variation."""
     sigma2 = jnp.log1p(cv**2)
     return mean * jnp.exp(jnp.sqrt(sigma2) * jax.random.normal(key) - 0.5 * sigma2)
+
+
+#: Sub-stream (``fold_in`` of the patient key) of the plasticity genotype, so that adding
+#: it left every earlier draw of the patient unchanged.
+_GENOTYPE_STREAM = 101
+#: Sub-stream of the individual depth of acute diaschisis (same reason).
+_DIASCHISIS_STREAM = 102
+
+
+def genotype_factor(carrier: jnp.ndarray, params: dict[str, float]) -> jnp.ndarray:
+    """Plasticity multiplier of a patient's genotype, normalised to a cohort mean of 1.
+
+    A carrier of a plasticity-lowering allele (BDNF Val66Met; Kleim 2006 Nat Neurosci
+    9:735) learns at ``plasticity_allele_factor`` × a non-carrier's rate; both are
+    divided by the cohort mean ``1 − p + p · factor`` (``p`` the carrier share), so that
+    the registry's plasticity remains the cohort average it was calibrated as.
+
+    Parameters
+    ----------
+    carrier
+        Whether the patient carries the allele (bool or 0/1).
+    params
+        Model parameters (``plasticity_allele_share``, ``plasticity_allele_factor``).
+    """
+    share, factor = params["plasticity_allele_share"], params["plasticity_allele_factor"]
+    mean = 1.0 - share + share * factor
+    return jnp.where(carrier, factor, 1.0) / mean
+
+
+def _diaschisis(affected: jnp.ndarray, key: jax.Array, params: dict[str, float]) -> jnp.ndarray:
+    """Acute drop of ipsilesional excitability (fraction): ``depth · affected`` × a trait.
+
+    The trait is log-normal with mean 1 and CV ``trait_cv_diaschisis`` (exactly 1 at CV
+    0); the product is capped at ``diaschisis_max`` only when the trait is active, so that
+    CV 0 reproduces the deterministic depth.
+    """
+    cv = params["trait_cv_diaschisis"]
+    depth = params["diaschisis_depth"] * affected
+    scaled = jnp.minimum(depth * _lognormal(key, 1.0, cv), params["diaschisis_max"])
+    return jnp.where(cv > 0, scaled, depth)
 
 
 def _one_patient(
@@ -78,16 +118,19 @@ def _one_patient(
         params["age_factor_min"],
         params["age_factor_max"],
     )
+    k_gen = jax.random.fold_in(key, _GENOTYPE_STREAM)
+    carrier = jax.random.uniform(k_gen) < params["plasticity_allele_share"]
+    individual = _lognormal(k_pl, 1.0, params["trait_cv_plasticity"])
     return PatientConstants(
         alive=alive,
         stunned=stunned,
         cst=cst,
         crt=crt,
-        diaschisis=params["diaschisis_depth"] * desc.affected,
+        diaschisis=_diaschisis(desc.affected, jax.random.fold_in(key, _DIASCHISIS_STREAM), params),
         stun_days=_lognormal(
             k_rec, params["stun_recovery_days"], params["trait_cv_recovery_speed"]
         ),
-        plasticity_factor=age_factor * _lognormal(k_pl, 1.0, params["trait_cv_plasticity"]),
+        plasticity_factor=age_factor * individual * genotype_factor(carrier, params),
         motor_noise=_lognormal(k_noise, params["motor_noise_sd"], params["trait_cv_motor_noise"]),
         spasticity_susceptibility=_lognormal(k_sp, 1.0, params["trait_cv_spasticity"]),
         stim_response=_lognormal(k_stim, 1.0, params["trait_cv_stimulation_response"]),

@@ -190,6 +190,29 @@ _LITERATURE: tuple[Parameter, ...] = (
         "Maximal acute drop of ipsilesional excitability (scaled by lesion size).",
     ),
     Parameter(
+        "trait_cv_diaschisis",
+        0.8,
+        "CV",
+        0.0,
+        1.5,
+        "Acute dysfunction beyond the infarct varies between patients of the same lesion "
+        "(oedema, penumbra, diaschisis: Carrera & Tononi 2014 Brain 137:2408); sized against "
+        "the spread of severe patients' outcomes (Feng 2015 Ann Neurol 78:860: in UE-FM <= 10 "
+        "at baseline the baseline score explains 11% of the 3-month variance; Nijland 2010 "
+        "Stroke 41:745: 25% without early finger extension or shoulder abduction regain some "
+        "dexterity); 0 is neutral (every patient at diaschisis_depth)",
+        "Coefficient of variation of the individual depth of acute diaschisis.",
+    ),
+    Parameter(
+        "diaschisis_max",
+        0.9,
+        "fraction",
+        0.5,
+        1.0,
+        "Set by hand: acute diaschisis never silences the whole ipsilesional hemisphere",
+        "Largest acute drop of ipsilesional excitability of one patient.",
+    ),
+    Parameter(
         "diaschisis_days",
         10.0,
         "day",
@@ -567,6 +590,29 @@ _LITERATURE: tuple[Parameter, ...] = (
         "Inter-individual variability of motor learning (Stewart 2017; genetics e.g. BDNF "
         "Val66Met, Kleim 2006)",
         "Coefficient of variation of the individual plasticity factor.",
+    ),
+    Parameter(
+        "plasticity_allele_share",
+        0.3,
+        "fraction",
+        0.0,
+        0.7,
+        "BDNF Val66Met: about 30% of people of European descent carry the Met allele (Kleim "
+        "2006 Nat Neurosci 9:735; 50–70% in East Asian cohorts; Stewart & Cramer 2017 J Neurol "
+        "Phys Ther 41:S17); 0 is neutral (no genotype effect)",
+        "Share of patients carrying a plasticity-lowering allele.",
+    ),
+    Parameter(
+        "plasticity_allele_factor",
+        0.7,
+        "1",
+        0.4,
+        1.0,
+        "Set by hand: Met carriers show less training-dependent M1 map expansion and MEP "
+        "facilitation than Val/Val (Kleim 2006 Nat Neurosci 9:735) and less improvement with "
+        "upper-limb therapy (Shiner 2016 Front Neurol 7:69); 1 is neutral",
+        "Plasticity of a carrier relative to a non-carrier (the cohort mean stays that of "
+        "the registry).",
     ),
     Parameter(
         "trait_cv_spasticity",
