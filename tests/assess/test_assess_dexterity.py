@@ -69,6 +69,12 @@ def test_noisier_hands_and_smaller_reserves_are_slower_and_nothing_is_negative()
     assert float(timed_dexterity(-jnp.ones(3), 10 * sigma, -0.1, PARAMS)) >= 0.0
 
 
+def test_a_model_without_motor_noise_scores_finite() -> None:
+    quiet = {**PARAMS, "motor_noise_sd": 0.0}
+    score = timed_dexterity(jnp.full(4, 0.9), 0.0, 0.7, quiet)
+    assert np.isfinite(float(score)) and float(score) > 0
+
+
 def test_without_the_mechanism_the_reserve_does_not_matter() -> None:
     neutral = {**PARAMS, "direct_route_dexterity_exponent": 0.0}
     perf = jnp.full(4, 0.8)

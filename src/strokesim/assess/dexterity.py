@@ -164,7 +164,10 @@ def timed_dexterity(
     """
     w = params["dexterity_precision_share"]
     completion = jnp.maximum(jnp.mean(performance), 0.0) / params["dexterity_healthy_success"]
-    time_ratio = (1.0 - w) + w * noise_sd / params["motor_noise_sd"]
+    ref = params["motor_noise_sd"]
+    # without motor noise in the model (σ_ref = 0) every hand is as precise as typical
+    noise_ratio = jnp.where(ref > 0, noise_sd / jnp.where(ref > 0, ref, 1.0), 1.0)
+    time_ratio = (1.0 - w) + w * noise_ratio
     fractionation = jnp.clip(reserve, 0.0, 1.0) ** params["direct_route_dexterity_exponent"]
     return 100.0 * completion * fractionation / time_ratio
 

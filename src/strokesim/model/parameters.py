@@ -699,11 +699,11 @@ _LITERATURE: tuple[Parameter, ...] = (
     ),
     Parameter(
         "direct_route_dexterity_exponent",
-        0.756,
+        0.598,
         "1",
         0.0,
         4.0,
-        "Derived: computed by calibration/dexterity_scale.py (n = 300, seed 0) so that "
+        "Derived: computed by calibration/dexterity_scale.py (n = 600, seed 0) so that "
         "patients of the default cohort with FMA-UE 52–64 on day 180 have the median "
         "timed dexterity of hemiparetic patients with FMA-UE 58 (IQR 52–64): SHAP "
         "index of function 64 (IQR 44–85; Tanaka et al. 2019 BioMed Res Int "
