@@ -105,6 +105,29 @@ def test_the_reserve_is_full_in_a_healthy_hand_and_falls_with_cut_axons() -> Non
     assert reserves[1] == pytest.approx(0.5, abs=0.1)
 
 
+def _reserve(state, constants, template) -> float:
+    attempts = attempt_tasks(
+        PARETIC_TASKS, state, constants, template, PARAMS, jnp.asarray(200), KEY, limb=0
+    )
+    return float(direct_route_reserve(attempts["activity"], constants, template, PARAMS))
+
+
+def test_compensation_does_not_restore_the_reserve_but_depressed_excitability_lowers_it() -> None:
+    """Sprouted crossed weights, louder survivors and reticulospinal gain add no channels."""
+    template = healthy_template(PARAMS)
+    state = initial_state(template, PARAMS)
+    constants = _constants(0.0, 0.5)
+    before = _reserve(state, constants, template)
+    w = state.weights
+    trained = state._replace(
+        weights=w._replace(w_in=1.5 * w.w_in, w_cross=2.0 * w.w_cross, w_ret=2.0 * w.w_ret),
+        reticulospinal=jnp.asarray(2.0),
+    )
+    assert _reserve(trained, constants, template) <= before + 1e-6
+    depressed = state._replace(excitability=state.excitability.at[0].multiply(0.8))
+    assert _reserve(depressed, constants, template) < before - 0.02
+
+
 def test_the_score_function_runs_on_one_patient() -> None:
     template = healthy_template(PARAMS)
     state = initial_state(template, PARAMS)
