@@ -24,7 +24,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from strokesim.model.parameters import Parameter, model_parameters
+from strokesim.model.parameters import (
+    Parameter,
+    apply_calibrated,
+    calibrated_entries,
+    model_parameters,
+)
 from strokesim.random_streams import PURPOSES, id_hash
 
 __all__ = [
@@ -33,6 +38,7 @@ __all__ = [
     "PopulationDraw",
     "lesion_volume_ml",
     "nihss_proxy",
+    "population_literature",
     "sample_population",
 ]
 
@@ -49,7 +55,8 @@ _SEVERITY_BASIS = (
     "(n = 50, seed 0: 38% mild, 28% moderate, 34% severe); docs/hand_set.md"
 )
 
-POPULATION_PARAMETERS: dict[str, Parameter] = {
+#: The population parameters with their literature or hand-set values.
+_POPULATION_LITERATURE: dict[str, Parameter] = {
     p.name: p
     for p in (
         Parameter(
@@ -244,6 +251,18 @@ POPULATION_PARAMETERS: dict[str, Parameter] = {
         ),
     )
 }
+
+#: The population registry: :data:`_POPULATION_LITERATURE` with the values that
+#: ``calibration/calibrate.py`` fitted in their place (the ``calibrated.json``
+#: entries whose ``"registry"`` is ``"population"``).
+POPULATION_PARAMETERS: dict[str, Parameter] = apply_calibrated(
+    _POPULATION_LITERATURE.values(), calibrated_entries("population")
+)
+
+
+def population_literature() -> dict[str, float]:
+    """Population parameter values before calibration (the starting values)."""
+    return {name: p.value for name, p in _POPULATION_LITERATURE.items()}
 
 
 def lesion_volume_ml(

@@ -12,7 +12,7 @@ The equations read parameters from the mapping returned by :func:`model_paramete
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from importlib import resources
 from types import MappingProxyType
@@ -20,6 +20,8 @@ from types import MappingProxyType
 __all__ = [
     "REGISTRY",
     "Parameter",
+    "apply_calibrated",
+    "calibrated_entries",
     "literature_parameters",
     "model_parameters",
     "registry_rows",
@@ -693,15 +695,40 @@ def _load_calibrated() -> dict[str, dict[str, object]]:
     return json.loads(text)["parameters"]
 
 
-def _build_registry() -> Mapping[str, Parameter]:
-    params = {p.name: p for p in _LITERATURE}
-    for name, entry in _load_calibrated().items():
+def calibrated_entries(registry: str = "model") -> dict[str, dict[str, object]]:
+    """The entries of ``calibrated.json`` that belong to one registry.
+
+    An entry names its registry in ``"registry"`` (``"model"`` when it names none;
+    ``"population"`` for :data:`strokesim.cohort.population.POPULATION_PARAMETERS`).
+    """
+    return {
+        name: entry
+        for name, entry in _load_calibrated().items()
+        if entry.get("registry", "model") == registry
+    }
+
+
+def apply_calibrated(
+    literature: Iterable[Parameter], entries: Mapping[str, Mapping[str, object]]
+) -> dict[str, Parameter]:
+    """A registry: the literature parameters with the calibrated values of ``entries``.
+
+    Each entry (``{"value": …, "target": …}``) replaces its parameter's value and
+    records the target in ``calibrated_by``. An entry naming a parameter the
+    registry lacks raises ``KeyError``.
+    """
+    params = {p.name: p for p in literature}
+    for name, entry in entries.items():
         if name not in params:
             raise KeyError(f"calibrated.json names unknown parameter {name!r}")
         params[name] = replace(
             params[name], value=float(entry["value"]), calibrated_by=str(entry["target"])
         )
-    return MappingProxyType(params)
+    return params
+
+
+def _build_registry() -> Mapping[str, Parameter]:
+    return MappingProxyType(apply_calibrated(_LITERATURE, calibrated_entries("model")))
 
 
 #: The registry, by parameter name (read-only).
