@@ -119,8 +119,9 @@ _LITERATURE: tuple[Parameter, ...] = (
         1.0,
         4.0,
         "Effort reserve: everyday and test movements use a fraction of maximal voluntary "
-        "drive (Riek 2000; McCrea 2005 task demands 20–50% MVC); set by hand, not fitted: "
-        "V1 across its range in docs/hand_set.md",
+        "drive (Riek 2000; McCrea 2005 task demands 20–50% MVC); set by hand until a full "
+        "run of stage A, which now fits it against V1, is stored (the stored fit predates "
+        "it): V1 across its range in docs/hand_set.md",
         "Most a person can scale a task's motor command up to reach its target.",
     ),
     Parameter(
