@@ -5,7 +5,8 @@ ids ``cal-vp…``/``cal-hc…`` and the root seed ``CALIBRATION_SEED``. Every ra
 of a virtual patient is keyed by (root seed, purpose, id) (``strokesim.random_streams``),
 so these tests check the keys and the drawn traits themselves, not only the labels,
 against the cohorts the battery (``vp``/``hc`` at every documented seed), the external
-checks, the trial examples (``screen``) and the mixture baseline (``mix-``) report.
+checks, the trial examples (``screen``), the mixture baseline (``mix-``) and the
+counterfactual-twin cohorts (``twin``) report.
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ def reported_cohorts(n: int) -> list[tuple[str, tuple[str, ...], int]]:
     assert mixture["settings"]["patient_ids"].startswith("mix-")
     mix_ids = tuple(f"mix-{i:04d}" for i in range(mixture["settings"]["n_patients"]))
     cohorts.append(("mixture fit", mix_ids, mixture["settings"]["seed"]))
+    # counterfactual twins of `strokesim compare` and of the trial test pools
+    cohorts.append(("protocol effects", tuple(f"twin{i:05d}" for i in range(n)), 0))
+    cohorts.append(("trial test pools", tuple(f"twin{i:04d}" for i in range(n)), 0))
     for path in sorted((ROOT / "examples/trials").glob("*.toml")):
         population = tomllib.loads(path.read_text())["population"]
         ids = tuple(f"screen{i:05d}" for i in range(population.get("n", n)))
