@@ -77,6 +77,16 @@ CALIBRATION_SEED = 104_729
 #: are ``vp`` and ``hc`` (:data:`strokesim.validate.experiments_cohort.BATTERY_IDS`).
 CALIBRATION_IDS = CohortIds(patients="cal-vp", controls="cal-hc")
 
+#: Default settings of a run (cohort sizes, seed, evaluation budgets).
+DEFAULT_SETTINGS: dict[str, int] = {
+    "n": 1000,
+    "n_b": 300,
+    "seed": CALIBRATION_SEED,
+    "max_evals": 80,
+    "max_evals_b": 24,
+    "max_evals_c": 16,
+}
+
 #: Registries a free parameter may belong to.
 REGISTRIES: dict[str, Mapping[str, Parameter]] = {
     "model": REGISTRY,
@@ -165,9 +175,12 @@ class Stage:
     evals
         The setting that gives its evaluation budget (``"max_evals"`` …).
     metrics
-        ``metrics(candidate, n, seed) -> {key: value}``; ``None``: the battery's
-        experiments of the objective's targets on the calibration cohort
-        (:func:`battery_metrics`).
+        ``metrics(candidate, n, seed) -> {"<target>.<key>": value}``; ``None``: the
+        battery's experiments of the objective's targets on the calibration cohort
+        (:func:`battery_metrics`). A stage whose objective names something other than
+        a battery target (a published trial moved into the calibration set, built with
+        :class:`Term` directly) must give its own, simulated on
+        :data:`CALIBRATION_IDS`-prefixed patients at the run's seed.
     """
 
     name: str
@@ -177,11 +190,20 @@ class Stage:
     evals: str
     metrics: Metrics | None = None
 
+    def __post_init__(self) -> None:
+        for setting in (self.size, self.evals):
+            if setting not in DEFAULT_SETTINGS:
+                raise ValueError(f"stage {self.name}: unknown setting {setting!r}")
+        outside = [t.target for t in self.objective if t.target not in TARGETS]
+        if outside and self.metrics is None:
+            raise ValueError(f"stage {self.name}: {outside} are no battery targets; give metrics")
+
     @property
     def targets(self) -> tuple[str, ...]:
-        """The targets its objective contains, in VALIDATION.md order."""
-        named = {t.target for t in self.objective}
-        return tuple(t for t in TARGETS if t in named)
+        """The targets its objective contains: the battery's in VALIDATION.md order, then others."""
+        named = list(dict.fromkeys(t.target for t in self.objective))
+        battery = [t for t in TARGETS if t in named]
+        return (*battery, *(t for t in named if t not in TARGETS))
 
     def measure(self, candidate: Candidate, n: int, seed: int) -> dict[str, float]:
         """The measured values of its objective's keys for one candidate."""
@@ -290,16 +312,6 @@ STAGES: dict[str, Stage] = {
 #: The order in which a full run fits the stages (each starts from the results of
 #: the earlier ones and the literature values of the rest).
 STAGE_ORDER = ("B", "C", "A")
-
-#: Default settings of a run (cohort sizes, seed, evaluation budgets).
-DEFAULT_SETTINGS: dict[str, int] = {
-    "n": 1000,
-    "n_b": 300,
-    "seed": CALIBRATION_SEED,
-    "max_evals": 80,
-    "max_evals_b": 24,
-    "max_evals_c": 16,
-}
 
 #: Parameters that a stage fits but that calibrated.json does not record yet: the
 #: stored calibration predates their stage, so the registries still hold their

@@ -236,3 +236,23 @@ def test_check_reruns_every_stage_with_the_stored_settings_and_reports_a_differe
     with pytest.raises(SystemExit):
         cal.main(["--check"])
     assert "predates the disjoint calibration cohorts" in capsys.readouterr().err
+
+
+def test_a_stage_on_a_published_trial_needs_metrics_of_its_own(cal):
+    trial = cal.Term("Lang2016", "arat_slope_difference", 0.0, 0.4)
+    free = (cal.Free("consolidation_threshold", 200.0, 3000.0, "Lang2016"),)
+    with pytest.raises(ValueError, match="no battery targets"):
+        cal.Stage("D", free, (trial,), size="n_b", evals="max_evals_c")
+    with pytest.raises(ValueError, match="unknown setting"):
+        cal.Stage("D", free, (trial,), size="n_d", evals="max_evals_c", metrics=dict)
+    stage = cal.Stage(
+        "D",
+        free,
+        (trial, cal.term("V9", "mean_gain_end")),
+        size="n_b",
+        evals="max_evals_c",
+        metrics=lambda candidate, n, seed: {"Lang2016.arat_slope_difference": 0.4},
+    )
+    assert stage.targets == ("V9", "Lang2016")
+    measured = stage.measure(cal.starting_candidate(), 10, cal.CALIBRATION_SEED)
+    assert cal.objective_value(measured, (trial,)) == pytest.approx(1.0)
