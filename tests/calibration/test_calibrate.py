@@ -256,3 +256,15 @@ def test_a_stage_on_a_published_trial_needs_metrics_of_its_own(cal):
     assert stage.targets == ("V9", "Lang2016")
     measured = stage.measure(cal.starting_candidate(), 10, cal.CALIBRATION_SEED)
     assert cal.objective_value(measured, (trial,)) == pytest.approx(1.0)
+
+
+def test_an_entry_for_an_unknown_registry_is_refused(monkeypatch):
+    import strokesim.model.parameters as parameters
+
+    entry = {"value": 1.0, "target": "V4", "registry": "populaton"}
+    monkeypatch.setattr(parameters, "_load_calibrated", lambda: {"severity_a": entry})
+    with pytest.raises(ValueError, match="populaton"):
+        parameters.calibrated_entries("population")
+    monkeypatch.setattr(parameters, "_load_calibrated", lambda: {"severity_a": {"value": 1.0}})
+    assert parameters.calibrated_entries("population") == {}
+    assert set(parameters.calibrated_entries("model")) == {"severity_a"}  # no registry: model

@@ -3,7 +3,9 @@
 Each :class:`Parameter` carries its value, unit, plausible range and source. Values
 fixed by the calibration script (``calibration/calibrate.py``) are stored in
 ``calibrated.json`` beside this module together with the validation target that
-fixed them; they override the literature starting values listed here.
+fixed them; they override the literature starting values listed here (entries whose
+``"registry"`` is ``"population"`` go to the population registry instead,
+:mod:`strokesim.cohort.population`).
 
 The equations read parameters from the mapping returned by :func:`model_parameters`
 (a ``dict[str, float]`` that JAX treats as a pytree), never from literals.
@@ -688,6 +690,10 @@ _LITERATURE: tuple[Parameter, ...] = (
 )
 
 
+#: The registries whose values ``calibrated.json`` may hold.
+CALIBRATED_REGISTRIES = ("model", "population")
+
+
 def _load_calibrated() -> dict[str, dict[str, object]]:
     try:
         text = resources.files("strokesim.model").joinpath("calibrated.json").read_text()
@@ -701,11 +707,22 @@ def calibrated_entries(registry: str = "model") -> dict[str, dict[str, object]]:
 
     An entry names its registry in ``"registry"`` (``"model"`` when it names none;
     ``"population"`` for :data:`strokesim.cohort.population.POPULATION_PARAMETERS`).
+
+    Raises
+    ------
+    ValueError
+        If an entry names a registry other than those two.
     """
+    entries = _load_calibrated()
+    unknown = {
+        name: entry.get("registry")
+        for name, entry in entries.items()
+        if entry.get("registry", "model") not in CALIBRATED_REGISTRIES
+    }
+    if unknown:
+        raise ValueError(f"calibrated.json names unknown registries: {unknown}")
     return {
-        name: entry
-        for name, entry in _load_calibrated().items()
-        if entry.get("registry", "model") == registry
+        name: entry for name, entry in entries.items() if entry.get("registry", "model") == registry
     }
 
 
