@@ -25,6 +25,14 @@ def test_free_parameters_are_registry_parameters_with_a_start_inside_the_box(cal
         assert free.low <= start[free.name] <= free.high
 
 
+def test_every_stage_runs_in_a_full_run_and_every_parameter_is_fitted_once(cal):
+    assert sorted(cal.STAGE_ORDER) == sorted(cal.STAGES)
+    names = [f.name for f in _all_free(cal)]
+    assert len(names) == len(set(names))
+    assert set(cal.fitted_targets()) == set(names)
+    assert cal.AWAITING_RECALIBRATION <= set(names)
+
+
 def test_the_new_stage_a_parameters_are_fitted_in_their_own_registries(cal):
     free = {f.name: f for f in cal.STAGE_A}
     assert free["max_command_gain"].registry == "model"
