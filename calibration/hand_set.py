@@ -29,7 +29,9 @@ from strokesim.model.parameters import REGISTRY, model_parameters
 from strokesim.validate.battery import run_battery
 from strokesim.validate.metrics_core import check_ranges
 
-#: Parameter → the battery target it bears on most directly (set by hand, not fitted).
+#: Parameter → the battery target it bears on most directly (set by hand, not fitted;
+#: ``max_command_gain`` is fitted by stage A of ``calibrate.py`` from its next stored run,
+#: which then removes it from here).
 HAND_SET: dict[str, str] = {
     "max_command_gain": "V1",
     "coordination_noise_gain": "V11",
@@ -51,8 +53,9 @@ def population_rows() -> list[str]:
         "",
         "### Population parameters set by hand (not run by this study)",
         "",
-        "They shape the default cohort, and so every target read from it (V1, V2, V4); "
-        "no calibration code fits them.",
+        "They shape the default cohort, and so every target read from it (V1, V2, V4, V10). "
+        "Stage A of calibration/calibrate.py now fits them against V4/V10; until a full run "
+        "of it is stored, the registry holds these hand-set values.",
         "",
     ]
     for name in POPULATION_HAND_SET:

@@ -9,6 +9,9 @@ Every parameter of the model, therapy and population registries is exactly one o
 - **taken from the literature**: its source cites a publication (author and year).
 
 A source that mentions calibration at all must be backed by the code and the file.
+A parameter that a calibration stage fits but that calibrated.json does not record yet
+(``AWAITING_RECALIBRATION`` in the script: its stage is newer than the stored run)
+keeps its hand-set value and says so until the next full run records it.
 """
 
 from __future__ import annotations
@@ -57,9 +60,21 @@ def _load_calibrate() -> ModuleType:
 
 
 @pytest.fixture(scope="module")
-def fitted() -> dict[str, str]:
-    """Each parameter the calibration code fits → its target (read from the code)."""
+def fitted_by_code() -> dict[str, str]:
+    """Each parameter a calibration stage fits → its target(s) (read from the code)."""
     return _load_calibrate().fitted_targets()
+
+
+@pytest.fixture(scope="module")
+def awaiting() -> frozenset[str]:
+    """Parameters a stage fits whose calibrated value the stored run does not hold yet."""
+    return _load_calibrate().AWAITING_RECALIBRATION
+
+
+@pytest.fixture(scope="module")
+def fitted(fitted_by_code, awaiting) -> dict[str, str]:
+    """Each parameter whose registry value the calibration code fitted → its target(s)."""
+    return {name: t for name, t in fitted_by_code.items() if name not in awaiting}
 
 
 @pytest.fixture(scope="module")
@@ -107,9 +122,10 @@ def test_calibration_code_and_calibrated_json_agree(fitted, recorded) -> None:
     assert fitted, "the calibration code fits nothing"
     assert fitted == recorded
     in_objectives = {t for targets in objective.values() for t in targets}
-    assert set(fitted.values()) <= in_objectives
+    assert {t for targets in fitted.values() for t in targets.split("/")} <= in_objectives
+    every = {name: p for registry in REGISTRIES.values() for name, p in registry.items()}
     for name, target in fitted.items():
-        assert REGISTRY[name].calibrated_by == target, name
+        assert every[name].calibrated_by == target, name
 
 
 def test_every_calibration_claim_names_only_fitted_targets(fitted, recorded) -> None:
@@ -125,13 +141,28 @@ def test_every_calibration_claim_names_only_fitted_targets(fitted, recorded) -> 
             bad.append(f"{kind}.{p.name}: mentions calibration without 'calibrated against Vn'")
         elif p.name not in fitted:
             bad.append(f"{kind}.{p.name}: claims {sorted(claimed)}; no calibration code fits it")
-        elif claimed != {fitted[p.name]} or recorded.get(p.name) != fitted[p.name]:
+        elif claimed != set(fitted[p.name].split("/")) or recorded.get(p.name) != fitted[p.name]:
             bad.append(
                 f"{kind}.{p.name}: claims {sorted(claimed)}; fitted against {fitted[p.name]}, "
                 f"calibrated.json records {recorded.get(p.name)}"
             )
     assert not bad, "\n".join(bad)
     assert checked == len(fitted)  # every calibrated parameter says so, and only those
+
+
+def test_parameters_awaiting_recalibration_are_fitted_unrecorded_and_still_hand_set(
+    fitted_by_code, awaiting, recorded
+) -> None:
+    registries = {
+        name: (kind, p) for kind, registry in REGISTRIES.items() for name, p in registry.items()
+    }
+    assert awaiting <= fitted_by_code.keys()
+    # once the full run records them, this set must be emptied (and the sources updated)
+    assert not awaiting & recorded.keys(), sorted(awaiting & recorded.keys())
+    for name in awaiting:
+        kind, p = registries[name]
+        assert p.calibrated_by is None, name
+        assert SET_BY_HAND.search(p.source) and "docs/hand_set.md" in p.source, (kind, name)
 
 
 def test_every_hand_set_parameter_pointing_to_docs_hand_set_is_listed_there() -> None:

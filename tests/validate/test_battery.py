@@ -38,6 +38,7 @@ def test_selected_targets_are_run_in_order_and_timed(small_result: BatteryResult
     assert set(small_result.seconds) == {"V4", "V5"}
     assert all(seconds >= 0 for seconds in small_result.seconds.values())
     assert small_result.settings["n"] == N and small_result.settings["seed"] == 0
+    assert small_result.settings["patient_ids"] == "vp00000 …"  # the battery's own ids
     assert small_result.passed == all(r.passed for r in small_result.results)
 
 

@@ -17,8 +17,11 @@ Each virtual patient draws, from its own stream (root seed, "population", id):
 - lesion volume (ml), used only for the NIHSS proxy.
 
 Every number that shapes a draw is in :data:`POPULATION_PARAMETERS`, with unit,
-range and source. The shape (a, b) of the severity distribution is set by hand, not
-fitted: no code fits it and no target reads the band mix (docs/hand_set.md).
+range and source. The shape (a, b) of the severity distribution is fitted by stage A
+of ``calibration/calibrate.py`` against V4 and V10 (the cohort-wide shares that move
+with the severity mix); until a run of that stage is stored, the values here are the
+hand-set ones (docs/hand_set.md). Calibrated values reach :data:`POPULATION_PARAMETERS`
+from ``calibrated.json`` entries whose registry is ``"population"``.
 """
 
 from __future__ import annotations
@@ -28,7 +31,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from strokesim.model.parameters import Parameter, model_parameters
+from strokesim.model.parameters import (
+    Parameter,
+    apply_calibrated,
+    calibrated_entries,
+    model_parameters,
+)
 from strokesim.random_streams import PURPOSES, id_hash
 
 __all__ = [
@@ -37,6 +45,7 @@ __all__ = [
     "PopulationDraw",
     "lesion_volume_ml",
     "nihss_proxy",
+    "population_literature",
     "sample_population",
 ]
 
@@ -48,12 +57,14 @@ _ARM_GRADES = 5
 _NIHSS_STREAM = 7
 
 _SEVERITY_BASIS = (
-    "Set by hand, not fitted (no code fits it, no target reads the band mix): Beta(1.1, 1.4) "
-    "has mean 0.44 and gives each LEAPS band about a third of the day-3 default cohort "
-    "(n = 50, seed 0: 38% mild, 28% moderate, 34% severe); docs/hand_set.md"
+    "Set by hand until a full run of stage A, which now fits it against V4/V10 (the "
+    "cohort-wide shares that read the severity mix), is stored (the stored fit predates it): "
+    "Beta(1.1, 1.4) has mean 0.44 and gives each LEAPS band about a third of the day-3 "
+    "default cohort (n = 50, seed 0: 38% mild, 28% moderate, 34% severe); docs/hand_set.md"
 )
 
-POPULATION_PARAMETERS: dict[str, Parameter] = {
+#: The population parameters with their literature or hand-set values.
+_POPULATION_LITERATURE: dict[str, Parameter] = {
     p.name: p
     for p in (
         Parameter(
@@ -265,6 +276,18 @@ POPULATION_PARAMETERS: dict[str, Parameter] = {
         ),
     )
 }
+
+#: The population registry: :data:`_POPULATION_LITERATURE` with the values that
+#: ``calibration/calibrate.py`` fitted in their place (the ``calibrated.json``
+#: entries whose ``"registry"`` is ``"population"``).
+POPULATION_PARAMETERS: dict[str, Parameter] = apply_calibrated(
+    _POPULATION_LITERATURE.values(), calibrated_entries("population")
+)
+
+
+def population_literature() -> dict[str, float]:
+    """Population parameter values before calibration (the starting values)."""
+    return {name: p.value for name, p in _POPULATION_LITERATURE.items()}
 
 
 def lesion_volume_ml(

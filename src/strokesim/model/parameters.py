@@ -3,7 +3,9 @@
 Each :class:`Parameter` carries its value, unit, plausible range and source. Values
 fixed by the calibration script (``calibration/calibrate.py``) are stored in
 ``calibrated.json`` beside this module together with the validation target that
-fixed them; they override the literature starting values listed here.
+fixed them; they override the literature starting values listed here (entries whose
+``"registry"`` is ``"population"`` go to the population registry instead,
+:mod:`strokesim.cohort.population`).
 
 The equations read parameters from the mapping returned by :func:`model_parameters`
 (a ``dict[str, float]`` that JAX treats as a pytree), never from literals.
@@ -12,7 +14,7 @@ The equations read parameters from the mapping returned by :func:`model_paramete
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from importlib import resources
 from types import MappingProxyType
@@ -20,6 +22,8 @@ from types import MappingProxyType
 __all__ = [
     "REGISTRY",
     "Parameter",
+    "apply_calibrated",
+    "calibrated_entries",
     "literature_parameters",
     "model_parameters",
     "registry_rows",
@@ -117,8 +121,9 @@ _LITERATURE: tuple[Parameter, ...] = (
         1.0,
         4.0,
         "Effort reserve: everyday and test movements use a fraction of maximal voluntary "
-        "drive (Riek 2000; McCrea 2005 task demands 20–50% MVC); set by hand, not fitted: "
-        "V1 across its range in docs/hand_set.md",
+        "drive (Riek 2000; McCrea 2005 task demands 20–50% MVC); set by hand until a full "
+        "run of stage A, which now fits it against V1, is stored (the stored fit predates "
+        "it): V1 across its range in docs/hand_set.md",
         "Most a person can scale a task's motor command up to reach its target.",
     ),
     Parameter(
@@ -774,6 +779,10 @@ _LITERATURE: tuple[Parameter, ...] = (
 )
 
 
+#: The registries whose values ``calibrated.json`` may hold.
+CALIBRATED_REGISTRIES = ("model", "population")
+
+
 def _load_calibrated() -> dict[str, dict[str, object]]:
     try:
         text = resources.files("strokesim.model").joinpath("calibrated.json").read_text()
@@ -782,15 +791,51 @@ def _load_calibrated() -> dict[str, dict[str, object]]:
     return json.loads(text)["parameters"]
 
 
-def _build_registry() -> Mapping[str, Parameter]:
-    params = {p.name: p for p in _LITERATURE}
-    for name, entry in _load_calibrated().items():
+def calibrated_entries(registry: str = "model") -> dict[str, dict[str, object]]:
+    """The entries of ``calibrated.json`` that belong to one registry.
+
+    An entry names its registry in ``"registry"`` (``"model"`` when it names none;
+    ``"population"`` for :data:`strokesim.cohort.population.POPULATION_PARAMETERS`).
+
+    Raises
+    ------
+    ValueError
+        If an entry names a registry other than those two.
+    """
+    entries = _load_calibrated()
+    unknown = {
+        name: entry.get("registry")
+        for name, entry in entries.items()
+        if entry.get("registry", "model") not in CALIBRATED_REGISTRIES
+    }
+    if unknown:
+        raise ValueError(f"calibrated.json names unknown registries: {unknown}")
+    return {
+        name: entry for name, entry in entries.items() if entry.get("registry", "model") == registry
+    }
+
+
+def apply_calibrated(
+    literature: Iterable[Parameter], entries: Mapping[str, Mapping[str, object]]
+) -> dict[str, Parameter]:
+    """A registry: the literature parameters with the calibrated values of ``entries``.
+
+    Each entry (``{"value": …, "target": …}``) replaces its parameter's value and
+    records the target in ``calibrated_by``. An entry naming a parameter the
+    registry lacks raises ``KeyError``.
+    """
+    params = {p.name: p for p in literature}
+    for name, entry in entries.items():
         if name not in params:
             raise KeyError(f"calibrated.json names unknown parameter {name!r}")
         params[name] = replace(
             params[name], value=float(entry["value"]), calibrated_by=str(entry["target"])
         )
-    return MappingProxyType(params)
+    return params
+
+
+def _build_registry() -> Mapping[str, Parameter]:
+    return MappingProxyType(apply_calibrated(_LITERATURE, calibrated_entries("model")))
 
 
 #: The registry, by parameter name (read-only).

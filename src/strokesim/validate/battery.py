@@ -36,6 +36,7 @@ from strokesim.validate.experiments import (
     ExperimentData,
     ValidationCohort,
 )
+from strokesim.validate.experiments_cohort import BATTERY_IDS, CohortIds
 from strokesim.validate.metrics import (
     TARGETS,
     TargetResult,
@@ -145,6 +146,8 @@ def run_battery(
     *,
     n_boot: int = DEFAULT_N_BOOT,
     params: Mapping[str, float] | None = None,
+    ids: CohortIds = BATTERY_IDS,
+    population: Mapping[str, float] | None = None,
 ) -> BatteryResult:
     """Run the validation experiments and score them against VALIDATION.md.
 
@@ -162,6 +165,11 @@ def run_battery(
         Bootstrap replicates of the confidence intervals.
     params
         Model parameters (default: the registry), e.g. a calibration candidate.
+    ids
+        Id prefixes of the cohort's patients and controls (default: the battery's,
+        ``vp``/``hc``); ``calibration/calibrate.py`` passes its own, disjoint ones.
+    population
+        Overrides of the population registry's values (default: none).
 
     Returns
     -------
@@ -174,7 +182,13 @@ def run_battery(
     """
     selected = parse_only(only)
     started = time.perf_counter()
-    cohort = ValidationCohort(n, seed, params=dict(params) if params is not None else None)
+    cohort = ValidationCohort(
+        n,
+        seed,
+        params=dict(params) if params is not None else None,
+        ids=ids,
+        population=population,
+    )
     for target in selected:
         cohort.plan(SNAPSHOT_DAYS.get(target, ()))
     results, data, seconds = [], {}, {}
@@ -190,12 +204,15 @@ def run_battery(
         "n": n,
         "seed": seed,
         "n_boot": n_boot,
+        "patient_ids": f"{cohort.patients.ids[0]} …",
         "targets": ", ".join(selected),
         "strokesim_version": __version__,
         "parameters_sha256": _parameters_hash(cohort.params),
         "jax_backend": jax.default_backend(),
         "total_seconds": round(time.perf_counter() - started, 1),
     }
+    if cohort.population:
+        settings["population_overrides"] = dict(cohort.population)
     return BatteryResult(results, data, seconds, settings)
 
 

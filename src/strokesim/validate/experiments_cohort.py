@@ -23,6 +23,7 @@ runs into the inputs of the metric functions.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
@@ -39,8 +40,10 @@ from strokesim.therapy import Protocol, no_therapy, usual_care
 
 __all__ = [
     "BASELINE_DAY",
+    "BATTERY_IDS",
     "COURSE_HORIZON_DAYS",
     "NATURAL_HISTORY_DAYS",
+    "CohortIds",
     "ValidationCohort",
 ]
 
@@ -69,6 +72,43 @@ MIN_PATIENTS: Final[int] = 8
 MAX_PATIENTS: Final[int] = 1_000_000
 
 
+@dataclass(frozen=True)
+class CohortIds:
+    """The id prefixes of a cohort's virtual patients and healthy controls.
+
+    Every random draw of a patient is keyed by (root seed, purpose, id)
+    (:mod:`strokesim.random_streams`), so cohorts with different prefixes draw
+    different patients even at the same seed: the prefix, not only the label,
+    decides who is in the cohort.
+
+    Attributes
+    ----------
+    patients
+        Prefix of the patients' ids (``"vp"`` → ``vp00000``, ``vp00001`` …).
+    controls
+        Prefix of the healthy controls' ids (``"hc"`` → ``hc00000`` …).
+    """
+
+    patients: str = "vp"
+    controls: str = "hc"
+
+    def __post_init__(self) -> None:
+        if not self.patients or not self.controls or self.patients == self.controls:
+            raise ValueError(f"patient and control prefixes must differ and be non-empty: {self}")
+
+    def patient_ids(self, n: int) -> tuple[str, ...]:
+        """The ids of ``n`` patients: prefix and a five-digit index."""
+        return tuple(f"{self.patients}{index:05d}" for index in range(n))
+
+    def control_ids(self, n: int) -> tuple[str, ...]:
+        """The ids of ``n`` healthy controls: prefix and a five-digit index."""
+        return tuple(f"{self.controls}{index:05d}" for index in range(n))
+
+
+#: The ids of the cohorts the battery and the external checks report.
+BATTERY_IDS: Final[CohortIds] = CohortIds("vp", "hc")
+
+
 class ValidationCohort:
     """The default virtual cohort of a validation run, with its shared simulations.
 
@@ -80,11 +120,20 @@ class ValidationCohort:
         Root seed: the population draw and every patient's random streams.
     params
         Model parameters (default: the registry); a calibration run passes its own.
+    ids
+        Id prefixes of the patients and healthy controls (default
+        :data:`BATTERY_IDS`: ``vp00000`` …, ``hc00000`` …); the calibration uses its
+        own, so that its cohorts are disjoint from the ones the battery reports.
+    population
+        Overrides of the population registry's values
+        (:data:`strokesim.cohort.population.POPULATION_PARAMETERS`), e.g. a
+        calibration candidate's severity shape.
 
     Attributes
     ----------
     patients
-        The virtual patients (ids ``vp00000`` …), resolved to lesion descriptors.
+        The virtual patients (ids ``vp00000`` … by default), resolved to lesion
+        descriptors.
     protocol
         Usual care: ~30 min of arm therapy (32 repetitions) on weekdays, days 3–92.
 
@@ -100,14 +149,25 @@ class ValidationCohort:
     16
     """
 
-    def __init__(self, n: int = 1000, seed: int = 0, *, params: dict[str, float] | None = None):
+    def __init__(
+        self,
+        n: int = 1000,
+        seed: int = 0,
+        *,
+        params: dict[str, float] | None = None,
+        ids: CohortIds = BATTERY_IDS,
+        population: Mapping[str, float] | None = None,
+    ):
         self.check_size(n, seed)
         self.n = n
         self.seed = seed
         self.params = dict(params) if params is not None else model_parameters()
-        ids = tuple(f"vp{index:05d}" for index in range(n))
+        self.ids = ids
+        self.population = dict(population) if population else None
         self.patients = VirtualPatients.from_population(
-            sample_population(ids, seed, params=self.params)
+            sample_population(
+                ids.patient_ids(n), seed, params=self.params, population=self.population
+            )
         )
         self.protocol: Protocol = usual_care()
         self._natural_history: xr.Dataset | None = None
@@ -210,7 +270,7 @@ class ValidationCohort:
         Parameters
         ----------
         n_controls
-            How many (ids ``hc00000`` …; at least 20, for a meaningful 5th percentile).
+            How many (ids ``hc00000`` … by default; at least 20, for a meaningful 5th percentile).
         day
             Assessment day of a run without therapy (days since "onset").
 
@@ -225,8 +285,9 @@ class ValidationCohort:
             raise UserInputError("n_controls", f"must be at least 20, got {n_controls}")
         if (n_controls, day) in self._controls:
             return self._controls[(n_controls, day)]
-        ids = tuple(f"hc{index:05d}" for index in range(n_controls))
-        ages = sample_population(ids, self.seed, params=self.params).age.astype(np.float32)
+        ids = self.ids.control_ids(n_controls)
+        draw = sample_population(ids, self.seed, params=self.params, population=self.population)
+        ages = draw.age.astype(np.float32)
         zero = np.zeros(n_controls, np.float32)
         controls = VirtualPatients(
             ids=ids,
