@@ -410,6 +410,61 @@ Days advance with `jax.lax.fori_loop` between assessment days (a `scan` without
 stored intermediate states), vmapped over patients and compiled once per batch
 size.
 
+### 4.12 Dose model of training (issue 23 item 2)
+Three rules make a day of training count according to the physiology of
+use-dependent plasticity rather than linearly in repetitions; each has a
+neutral value that switches it off and reproduces the model before issue 23
+(`tests/model/test_dose_model.py`).
+
+**A session's consolidation saturates.** Use-dependent plasticity of M1 builds
+up over a session and saturates within about 30 min of practice (Classen et al.
+1998; Bütefisch et al. 2000); practice occludes further LTP-like plasticity
+(Ziemann et al. 2004; Rioult-Pedotti et al. 2000). Every kind of training is
+counted on one scale — effective trials n = repetitions · error signal kept
+(robot assistance) · engagement · VNS pairing — and the day's therapy session
+consolidates only
+
+    n_s = n / (1 + s · n),   s = `session_saturation`
+
+(half the capture capacity used at n = 1/s; never more than 1/s). n_s replaces
+n everywhere downstream: in the gradient (§4.3), the consolidation trigger x,
+the Hebbian drift (§4.4) and sprouting (§4.5). A robot session of 1024 assisted
+movements (717 effective) and a therapist's 300 repetitions then count 124 and
+100 at the default s = 1/150; tripling a chronic session from 100 to 300
+repetitions raises n_s from 60 to 100. `trials_saturation` (the day's total)
+and `consolidation_threshold` are sourced from this physiology, not from a
+dose trial, so Lang et al. 2016 is a held-out check.
+
+**Gains that are not used fade.** Function is kept only if it is used in daily
+life (Han et al. 2008; Schweighofer et al. 2009). The day's forgetting toward
+the template (§4.5) is
+
+    forgetting = `forgetting_rate` · (1 + g · (1 − min(2 · use, 1))),   g = `disuse_forgetting_gain`
+
+where use is the paretic arm's share of daily actions (healthy: one half; §4.8):
+a patient who does not use the arm loses what training gave it (1 + g) times
+faster.
+
+**Very early forced overuse harms.** Forced overuse of the impaired forelimb in
+the first week after a cortical lesion expands the lesion into the surrounding
+tissue (Kozlowski et al. 1996; Humm et al. 1998; Bland et al. 2000). The
+paretic arm's load is its day of movement relative to healthy use,
+
+    load = (therapy trials + `daily_life_actions` · use) / (`daily_life_actions` / 2)
+
+(every therapy trial counts as a movement, assisted or not; a mitt raises use).
+Within `overuse_window_days` of onset (the rat's first week scaled by the
+~3× slower human recovery, Krakauer et al. 2012) each day loses, for good, the
+share 1 − exp(−`overuse_harm_rate` · max(load − `overuse_load_threshold`, 0))
+of the stunned (perilesional) units not yet lost; the state keeps the lost
+share ℓ and availability (§4.1) becomes
+
+    avail_I(t) = alive · (1 − stunned · (e^(−t/τ_s) + (1 − e^(−t/τ_s)) · ℓ))
+
+so lost units neither return nor stay if they had returned. Usual care never
+reaches the threshold (load ≈ 1); exclusive use with a mitt does (load ≈ 1.9,
+more with hours of shaping).
+
 ## 5. Interventions (`therapy/`)
 
 A protocol compiles to per-day inputs: therapy trials per task family, the
