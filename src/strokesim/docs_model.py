@@ -419,21 +419,26 @@ neutral value that switches it off and reproduces the model before issue 23
 **A session's consolidation saturates.** Use-dependent plasticity of M1 builds
 up over a session and saturates within about 30 min of practice (Classen et al.
 1998; Bütefisch et al. 2000); practice occludes further LTP-like plasticity
-(Ziemann et al. 2004; Rioult-Pedotti et al. 2000). Every kind of training is
-counted on one scale — effective trials n = repetitions · error signal kept
-(robot assistance) · engagement · VNS pairing — and the day's therapy session
+(Ziemann et al. 2004; Rioult-Pedotti et al. 2000), for a while only (Stefan et
+al. 2006). Every kind of training is counted on one scale — effective trials
+n = repetitions · error signal kept (robot assistance) · engagement · VNS
+pairing — and a day with m minutes of sessions holds b = max(m /
+`session_block_minutes`, 1) blocks of capture capacity, so that the day
 consolidates only
 
-    n_s = n / (1 + s · n),   s = `session_saturation`
+    n_s = n / (1 + s · n / b),   s = `session_saturation`
 
-(half the capture capacity used at n = 1/s; never more than 1/s). n_s replaces
-n everywhere downstream: in the gradient (§4.3), the consolidation trigger x,
-the Hebbian drift (§4.4) and sprouting (§4.5). A robot session of 1024 assisted
-movements (717 effective) and a therapist's 300 repetitions then count 124 and
-100 at the default s = 1/150; tripling a chronic session from 100 to 300
-repetitions raises n_s from 60 to 100. `trials_saturation` (the day's total)
-and `consolidation_threshold` are sourced from this physiology, not from a
-dose trial, so Lang et al. 2016 is a held-out check.
+(half the capacity used at n = b/s; never more than b/s). n_s replaces n
+everywhere downstream: in the gradient (§4.3), the consolidation trigger x, the
+Hebbian drift (§4.4) and sprouting (§4.5). At the defaults (s = 1/150, 60-min
+blocks) a robot session of 1024 assisted movements in 45 min (717 effective)
+counts 124, a therapist's hour of 300 repetitions 100, and tripling a chronic
+hour from 100 to 300 repetitions raises n_s from 60 to 100; the Queen Square
+day (1000 repetitions in 6 h) counts 474 and 3 h of CIMT shaping (150) 112.
+Robot hours, therapist hours and shaping differ only through their repetitions,
+error signal, engagement and minutes. `trials_saturation` (the day's total) and
+`consolidation_threshold` are sourced from this physiology, not from a dose
+trial, so Lang et al. 2016 is a held-out check.
 
 **Gains that are not used fade.** Function is kept only if it is used in daily
 life (Han et al. 2008; Schweighofer et al. 2009). The day's forgetting toward

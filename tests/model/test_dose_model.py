@@ -38,7 +38,8 @@ def test_neutral_values_are_in_the_registry_ranges() -> None:
 def test_neutral_values_make_every_rule_an_exact_identity(params) -> None:
     """With the neutral values the day step is the model before issue 23, bit for bit."""
     neutral = {**params, **NEUTRAL}
-    assert np.all(np.asarray(session_share(TRIALS, neutral)) == 1.0)
+    for minutes in (0.0, 30.0, 360.0):
+        assert np.all(np.asarray(session_share(TRIALS, minutes, neutral)) == 1.0)
     assert np.all(np.asarray(disuse_factor(USE, neutral)) == 1.0)
     for day in (0.0, 3.0, 10.0):
         for use in (0.0, 0.95):
@@ -80,14 +81,27 @@ def test_overuse_loss_keeps_stunned_units_out_and_spares_the_others(params) -> N
 
 
 def test_a_session_counts_less_and_less_per_repetition(params) -> None:
-    share = np.asarray(session_share(TRIALS, params))
+    share = np.asarray(session_share(TRIALS, 60.0, params))
     counted = np.asarray(TRIALS) * share
     assert np.all(np.diff(share) < 0.0)  # each extra repetition adds less
     assert np.all(np.diff(counted) > 0.0)  # but never nothing
     assert np.all(counted < 1.0 / params["session_saturation"])
-    # half the capture capacity at 1/s repetitions
+    # half the capture capacity at 1/s repetitions in one block
     half = 1.0 / params["session_saturation"]
-    assert float(half * session_share(jnp.asarray(half), params)) == pytest.approx(half / 2)
+    assert float(half * session_share(jnp.asarray(half), 60.0, params)) == pytest.approx(half / 2)
+
+
+def test_longer_sessions_hold_more_capacity_and_short_ones_a_whole_block(params) -> None:
+    block = params["session_block_minutes"]
+    n = jnp.asarray(1000.0)
+    one, six = (float(session_share(n, m * block, params)) for m in (1.0, 6.0))
+    assert six > one
+    # the same trials spread over six blocks count as 1/6 of them in one block, six times
+    assert 1000.0 * six == pytest.approx(
+        6 * (1000.0 / 6) * float(session_share(n / 6, block, params))
+    )
+    # a session shorter than a block still has the whole block's capacity
+    assert float(session_share(n, 0.25 * block, params)) == one
 
 
 def test_disuse_speeds_forgetting_and_healthy_use_does_not(params) -> None:

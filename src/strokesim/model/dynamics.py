@@ -111,6 +111,7 @@ class DayInput(NamedTuple):
     vns_gain: jnp.ndarray  # () plasticity gain of VNS-paired trials
     vns_paired_fraction: jnp.ndarray  # () share of therapy trials paired with VNS
     drug_gain: jnp.ndarray  # () gain on P(t)
+    training_minutes: jnp.ndarray  # () minutes of training sessions that day
 
 
 def arm_use(q_value: jnp.ndarray, constraint: jnp.ndarray, params: dict[str, float]):
@@ -159,20 +160,26 @@ def consolidation(dose: jnp.ndarray, params: dict[str, float]) -> jnp.ndarray:
     return 1.0 + params["consolidation_gain"] * trigger
 
 
-def session_share(session_trials: jnp.ndarray, params: dict[str, float]) -> jnp.ndarray:
-    """Share of a session's effective therapy trials that consolidate, 1 / (1 + s·n).
+def session_share(
+    trials: jnp.ndarray, minutes: jnp.ndarray, params: dict[str, float]
+) -> jnp.ndarray:
+    """Share of a day's effective therapy trials that consolidate, 1 / (1 + s·n/b).
 
-    Use-dependent plasticity builds up over a session and saturates (Classen et al.
-    1998 J Neurophysiol 79:1117; Bütefisch et al. 2000 PNAS 97:3661); a session of
-    practice occludes further LTP-like plasticity (Ziemann et al. 2004 J Neurosci
-    24:1666). The session's ``n`` effective trials (every kind of training on one
-    scale: repetitions × error signal kept × engagement) count as ``n / (1 + s·n)``,
-    ``s = session_saturation``: half the capture capacity is used at ``n = 1/s``, and
-    a session never counts more than ``1/s`` trials. ``s = 0``: no saturation (1).
-    The saturated count is what the day's gradient, consolidation trigger, Hebbian
-    drift and sprouting see.
+    Use-dependent plasticity builds up over a session and saturates within about 30
+    min of practice (Classen et al. 1998 J Neurophysiol 79:1117; Bütefisch et al.
+    2000 PNAS 97:3661): practice occludes further LTP-like plasticity (Ziemann et al.
+    2004 J Neurosci 24:1666), for a while only (Stefan et al. 2006 Cereb Cortex
+    16:376). Every kind of training is counted on one scale — ``n`` effective trials
+    = repetitions × error signal kept × engagement — and the day's ``minutes`` of
+    sessions hold ``b = max(minutes / session_block_minutes, 1)`` blocks of capture
+    capacity, each saturating: the day's trials count as ``n / (1 + s·n/b)``,
+    ``s = session_saturation``: half the capacity is used at ``n = b/s``, and the day
+    never counts more than ``b/s`` trials. ``s = 0``: no saturation (1). The
+    saturated count is what the day's gradient, consolidation trigger, Hebbian drift
+    and sprouting see.
     """
-    return 1.0 / (1.0 + params["session_saturation"] * session_trials)
+    blocks = jnp.maximum(minutes / params["session_block_minutes"], 1.0)
+    return 1.0 / (1.0 + params["session_saturation"] * trials / blocks)
 
 
 def disuse_factor(use: jnp.ndarray, params: dict[str, float]) -> jnp.ndarray:
@@ -308,7 +315,7 @@ def daily_step(
     vns = 1.0 + (day_in.vns_gain - 1.0) * day_in.vns_paired_fraction
     therapy_n = (_FAMILY_SHARE @ day_in.training_trials)[:k]
     therapy_w = therapy_n * day_in.error_feedback * day_in.engagement * vns
-    therapy_w = therapy_w * session_share(jnp.sum(therapy_w), params)
+    therapy_w = therapy_w * session_share(jnp.sum(therapy_w), day_in.training_minutes, params)
     actions = params["daily_life_actions"] * params["daily_life_learning_weight"] / _N_DAILY
     daily_p = actions * use * _IS_DAILY[:k]
     daily_n = jnp.full((_N_DAILY,), actions) * (1.0 - use)

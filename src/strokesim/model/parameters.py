@@ -362,11 +362,25 @@ _LITERATURE: tuple[Parameter, ...] = (
         "min of practice (Classen et al. 1998 J Neurophysiol 79:1117; Bütefisch et al. 2000 "
         "PNAS 97:3661); practice occludes further LTP-like plasticity (Ziemann et al. 2004 "
         "J Neurosci 24:1666; Rioult-Pedotti et al. 2000 Science 290:533). Sized so that half "
-        "the session's capture capacity is used by 30 min of functional practice at ~300 "
+        "a block's capture capacity is used by 30 min of functional practice at ~300 "
         "repetitions an hour (Birkenmeier et al. 2010 Neurorehabil Neural Repair 24:620): "
         "1/150; 0 switches the saturation off (the model before issue 23)",
-        "A session's effective therapy trials n consolidate as n/(1 + s·n): repetitions "
-        "beyond ~1/s in one session add less and less (capture capacity of synaptic tags).",
+        "A day's effective therapy trials n in b blocks of session time consolidate as "
+        "n/(1 + s·n/b): repetitions beyond ~b/s add less and less (capture capacity).",
+    ),
+    Parameter(
+        "session_block_minutes",
+        60.0,
+        "min",
+        30.0,
+        240.0,
+        "Use-dependent plasticity saturates within ~30 min of practice (Classen et al. 1998 "
+        "J Neurophysiol 79:1117) and the occlusion of LTP-like plasticity by practice is "
+        "temporary (Stefan et al. 2006 Cereb Cortex 16:376; Avanzino et al. 2015 Front Behav "
+        "Neurosci 9:105); assumption: one block of capture capacity per hour of session "
+        "(~30 min of practice to saturation plus rest); no effect when session_saturation = 0",
+        "Session minutes per block of consolidation capacity; a day of m minutes of therapy "
+        "has max(m / this, 1) blocks.",
     ),
     Parameter(
         "disuse_forgetting_gain",
