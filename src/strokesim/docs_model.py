@@ -453,11 +453,16 @@ faster.
 **Very early forced overuse harms.** Forced overuse of the impaired forelimb in
 the first week after a cortical lesion expands the lesion into the surrounding
 tissue (Kozlowski et al. 1996; Humm et al. 1998; Bland et al. 2000). The
-paretic arm's load is its day of movement relative to healthy use,
+paretic arm's load is how much of the waking day it is forced to do, relative
+to healthy even use:
 
-    load = (therapy trials + `daily_life_actions` · use) / (`daily_life_actions` / 2)
+    load = 2 · (use · (1 − f) + f),   f = min(therapy minutes / `waking_minutes`, 1)
 
-(every therapy trial counts as a movement, assisted or not; a mitt raises use).
+(during therapy the paretic arm does everything, for the rest of the day its
+share of daily actions, raised by a mitt: 1 at healthy use, 2 when it does
+everything all day, as under the rats' casts). An hour of therapy a day without
+a mitt stays near 1 (short daily training from day 5 helped rats: Biernaskie et
+al. 2004).
 Within `overuse_window_days` of onset (the rat's first week scaled by the
 ~3× slower human recovery, Krakauer et al. 2012) each day loses, for good, the
 share 1 − exp(−`overuse_harm_rate` · max(load − `overuse_load_threshold`, 0))
@@ -467,8 +472,9 @@ share ℓ and availability (§4.1) becomes
     avail_I(t) = alive · (1 − stunned · (e^(−t/τ_s) + (1 − e^(−t/τ_s)) · ℓ))
 
 so lost units neither return nor stay if they had returned. Usual care never
-reaches the threshold (load ≈ 1); exclusive use with a mitt does (load ≈ 1.9,
-more with hours of shaping).
+reaches the threshold (load ≤ ~1.05); a mitt for 90% of waking hours does
+(load ≈ 1.9 with 3 h of shaping), a mitt for 6 of 16 hours with 2 h of shaping
+does not (≈ 1.2).
 
 ## 5. Interventions (`therapy/`)
 

@@ -43,7 +43,7 @@ def test_neutral_values_make_every_rule_an_exact_identity(params) -> None:
     assert np.all(np.asarray(disuse_factor(USE, neutral)) == 1.0)
     for day in (0.0, 3.0, 10.0):
         for use in (0.0, 0.95):
-            loss = overuse_step(jnp.asarray(0.0), jnp.asarray(3000.0), use, day, neutral)
+            loss = overuse_step(jnp.asarray(0.0), jnp.asarray(480.0), use, day, neutral)
             assert float(loss) == 0.0
 
 
@@ -112,20 +112,24 @@ def test_disuse_speeds_forgetting_and_healthy_use_does_not(params) -> None:
 
 
 def test_overuse_harms_only_early_and_only_above_the_threshold(params) -> None:
-    def loss(trials: float, use: float, day: float) -> float:
-        return float(overuse_step(jnp.asarray(0.0), jnp.asarray(trials), use, day, params))
+    def loss(minutes: float, use: float, day: float) -> float:
+        return float(overuse_step(jnp.asarray(0.0), jnp.asarray(minutes), use, day, params))
 
-    # usual care (a few dozen trials, at most even use) never reaches the threshold
-    assert float(overuse_load(jnp.asarray(45.0), 0.5, params)) < params["overuse_load_threshold"]
-    assert loss(45.0, 0.5, 3.0) == 0.0
+    threshold = params["overuse_load_threshold"]
+    # usual care or an hour of training at healthy even use never reaches the threshold
+    assert float(overuse_load(jnp.asarray(60.0), 0.5, params)) < threshold
+    assert loss(60.0, 0.5, 3.0) == 0.0
+    # healthy use, no therapy: load 1; everything with the paretic arm all day: load 2
+    assert float(overuse_load(jnp.asarray(0.0), 0.5, params)) == pytest.approx(1.0)
+    assert float(overuse_load(jnp.asarray(0.0), 1.0, params)) == pytest.approx(2.0)
     # a mitt for most waking hours plus hours of shaping does, inside the window only
-    early = loss(150.0, 0.93, 10.0)
+    early = loss(180.0, 0.93, 10.0)
     assert early > 0.0
-    assert loss(150.0, 0.93, params["overuse_window_days"]) == 0.0
-    assert loss(300.0, 0.93, 10.0) > early > loss(100.0, 0.93, 10.0)
+    assert loss(180.0, 0.93, params["overuse_window_days"]) == 0.0
+    assert loss(360.0, 0.93, 10.0) > early > loss(60.0, 0.93, 10.0)
     # the lost share accumulates and stays within [0, 1]
     lost = jnp.asarray(0.0)
     for day in range(int(params["overuse_window_days"]) + 5):
-        lost = overuse_step(lost, jnp.asarray(1000.0), 1.0, float(day), params)
+        lost = overuse_step(lost, jnp.asarray(360.0), 1.0, float(day), params)
         assert 0.0 <= float(lost) <= 1.0
     assert float(lost) > early

@@ -194,20 +194,24 @@ def disuse_factor(use: jnp.ndarray, params: dict[str, float]) -> jnp.ndarray:
 
 
 def overuse_load(
-    therapy_trials: jnp.ndarray, use: jnp.ndarray, params: dict[str, float]
+    training_minutes: jnp.ndarray, use: jnp.ndarray, params: dict[str, float]
 ) -> jnp.ndarray:
-    """The paretic arm's day of movement relative to healthy use (1: half the daily actions).
+    """How much of the waking day the paretic arm is forced to do, relative to healthy use.
 
-    ``(therapy_trials + daily_life_actions · use) / (daily_life_actions / 2)``; therapy
-    trials count as movements whatever their error signal (assisted or not).
+    ``2 · (use · (1 − f) + f)`` with ``f = min(training_minutes / waking_minutes, 1)``:
+    during therapy the paretic arm does everything, for the rest of the day its share
+    of daily actions (``use``, raised by a mitt); 1 at healthy even use, 2 when it does
+    everything all day (the casts of Kozlowski et al. 1996). An hour of therapy a day
+    without a mitt stays near 1: short daily training from day 5 helped rats
+    (Biernaskie et al. 2004 J Neurosci 24:1245).
     """
-    actions = params["daily_life_actions"]
-    return 2.0 * (therapy_trials + actions * use) / actions
+    therapy = jnp.minimum(training_minutes / params["waking_minutes"], 1.0)
+    return 2.0 * (use * (1.0 - therapy) + therapy)
 
 
 def overuse_step(
     loss: jnp.ndarray,
-    therapy_trials: jnp.ndarray,
+    training_minutes: jnp.ndarray,
     use: jnp.ndarray,
     day: jnp.ndarray,
     params: dict[str, float],
@@ -222,7 +226,7 @@ def overuse_step(
     (:func:`overuse_load`); afterwards nothing more is lost. ``rate = 0``: never.
     """
     excess = jnp.maximum(
-        overuse_load(therapy_trials, use, params) - params["overuse_load_threshold"], 0.0
+        overuse_load(training_minutes, use, params) - params["overuse_load_threshold"], 0.0
     )
     vulnerable = jnp.where(day < params["overuse_window_days"], 1.0, 0.0)
     hit = 1.0 - jnp.exp(-params["overuse_harm_rate"] * vulnerable * excess)
@@ -474,9 +478,7 @@ def daily_step(
     adaptation = 1.0 - (1.0 - state.bilateral_adaptation) * jnp.exp(
         -p_gain * (squash_n * jnp.sum(daily_n)) / params["bilateral_adaptation_trials"]
     )
-    overuse_loss = overuse_step(
-        state.overuse_loss, jnp.sum(day_in.training_trials), use, day, params
-    )
+    overuse_loss = overuse_step(state.overuse_loss, day_in.training_minutes, use, day, params)
     new = PatientState(
         w,
         capacity,

@@ -422,8 +422,17 @@ _LITERATURE: tuple[Parameter, ...] = (
         "exclusive use that expanded lesions in rats (load 2: the intact forelimb in a cast; "
         "Kozlowski et al. 1996 J Neurosci 16:4776; Humm et al. 1998 Brain Res 783:286); "
         "moderate early training did not harm (Biernaskie et al. 2004 J Neurosci 24:1245)",
-        "Paretic-arm load (therapy trials plus daily actions with that arm, relative to the "
-        "healthy half of daily actions) above which early overuse harms.",
+        "Paretic-arm load (its share of the waking day's activity, therapy time counted "
+        "whole, relative to the healthy half) above which early overuse harms.",
+    ),
+    Parameter(
+        "waking_minutes",
+        960.0,
+        "min",
+        720.0,
+        1080.0,
+        "Set by hand: 16 waking hours a day (8 h of sleep)",
+        "Minutes awake a day, over which the paretic arm's share of activity is counted.",
     ),
     Parameter(
         "overuse_window_days",
