@@ -476,6 +476,20 @@ reaches the threshold (load ≤ ~1.05); a mitt for 90% of waking hours does
 (load ≈ 1.9 with 3 h of shaping), a mitt for 6 of 16 hours with 2 h of shaping
 does not (≈ 1.2).
 
+**What the rules moved** (external checks at n = 300, seed 0, before the
+recalibration; before = the same code with the neutral values). The session
+saturation brought the Lang et al. 2016 dose contrast (9600 − 3200 repetitions)
+from +0.84 [+0.69, +0.98] to +0.19 [+0.12, +0.26] points/week (published −0.09
+[−0.52, +0.34]) and VA ROBOTICS robot − usual care at week 12 from +10.1 to
++2.4 [+1.9, +2.8] (published +2.17 [−0.23, +4.58]; week 36 +7.9 → +2.1). The
+early-overuse harm moved VECTORS (high − dose-matched CIMT) from +1.60 to −1.05
+[−1.50, −0.58] (the saturation alone: +1.19 → +1.60); it does not touch
+EXPLICIT (no mitt beyond 3 of 16 hours), which stays at +0.7 ARAT at week 5
+where the trial found +6: none of these rules raises an early, moderate dose.
+At the calibrated values of issue 2, V9's 90-hour gain fell from 10.3 to 7.35
+[6.33, 8.37] and V8's early effect from 0.48 to 0.27 (both still pass); the
+recalibration refits `consolidation_threshold` and `consolidation_gain`.
+
 ## 5. Interventions (`therapy/`)
 
 A protocol compiles to per-day inputs: therapy trials per task family, the
