@@ -478,7 +478,8 @@ does not (≈ 1.2).
 
 **What the rules moved** (external checks at n = 300, seed 0, before the
 recalibration; before = the same code with the neutral values). The session
-saturation brought the Lang et al. 2016 dose contrast (9600 − 3200 repetitions)
+saturation (with the use-gated forgetting, not measured apart; the overuse harm
+cannot act in chronic stroke) brought the Lang et al. 2016 dose contrast (9600 − 3200 repetitions)
 from +0.84 [+0.69, +0.98] to +0.19 [+0.12, +0.26] points/week (published −0.09
 [−0.52, +0.34]) and VA ROBOTICS robot − usual care at week 12 from +10.1 to
 +2.4 [+1.9, +2.8] (published +2.17 [−0.23, +4.58]; week 36 +7.9 → +2.1). The
