@@ -327,9 +327,9 @@ _LITERATURE: tuple[Parameter, ...] = (
         3000.0,
         "Dose threshold of rehabilitation: a minimum amount of rehabilitation before "
         "recovery benefits (MacLellan et al. 2011 Neurorehabil Neural Repair 25:740); "
-        "repetition alone, without skill acquisition, does not reorganise M1 (Kleim et al. "
-        "2004 J Neurosci 24:628); ~1000 repetitions a day helped chronic patients (Ward 2019 "
-        "JNNP, V9); calibrated against V9",
+        "repetition alone, without skill acquisition, does not reorganise M1 (Plautz et al. "
+        "2000 Neurobiol Learn Mem 74:27); ~1000 repetitions a day helped chronic patients "
+        "(Ward 2019 JNNP, V9); calibrated against V9",
         "Plasticity-weighted therapy trials of a day (P(t) × effective trials) at which "
         "the consolidation trigger is half on: trigger = x²/(x² + threshold²).",
     ),
