@@ -156,6 +156,7 @@ def day_inputs(daily) -> DayInput:
         vns_gain=jnp.asarray(daily.vns_gain),
         vns_paired_fraction=jnp.asarray(daily.vns_paired_fraction),
         drug_gain=jnp.asarray(daily.drug_gain),
+        training_minutes=jnp.asarray(daily.training_minutes),
     )
 
 

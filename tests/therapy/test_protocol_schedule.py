@@ -218,3 +218,22 @@ def test_drug_gain_over_the_dosing_window() -> None:
 def test_components_beyond_the_horizon_are_cut_off() -> None:
     inputs = compiled(training(start_day=14), days=16)
     assert inputs.total_trials().tolist() == [0.0] * 14 + [100.0, 100.0]
+
+
+def test_training_minutes_add_up_over_the_day_s_sessions() -> None:
+    """The dose model's capacity blocks need every session's minutes, summed per day."""
+    daily = compiled(
+        {
+            "kind": "task_training",
+            "start_day": 3,
+            "duration_days": 7,
+            "trials_per_session": 32,
+            "minutes_per_session": 30,
+        },
+        {"kind": "robot", "start_day": 5, "duration_days": 7, "sessions_per_week": 7},
+        {"kind": "cimt", "start_day": 20, "duration_days": 7, "minutes_per_session": 180},
+    )
+    minutes = np.asarray(daily.training_minutes)
+    assert minutes[3] == 30.0 and minutes[5] == 30.0 + 45.0 and minutes[11] == 45.0
+    assert minutes[20] == 180.0 and minutes[0] == 0.0 and minutes[40] == 0.0
+    assert np.all((minutes > 0) == (daily.total_trials() > 0))

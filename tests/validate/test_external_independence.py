@@ -51,17 +51,16 @@ def _status(registries):
     return independence_of_all([(c.key, c.source) for c in CHECKS], registries)
 
 
-def test_the_shipped_registries_share_lang_2016_and_flame_and_nothing_else():
+def test_the_shipped_registries_share_flame_and_nothing_else():
+    """Lang 2016 is held out since the dose model (issue 23): its two parameters are
+    re-sourced from physiology that does not cite it."""
     found = _status(_registries())
     shared = {
         key: sorted(c.place for c in status.shared)
         for key, status in found.items()
         if not status.independent
     }
-    assert shared == {
-        "Lang 2016 dose": ["model:consolidation_threshold", "model:trials_saturation"],
-        "FLAME": ["therapy:ssri.plasticity_gain"],
-    }
+    assert shared == {"FLAME": ["therapy:ssri.plasticity_gain"]}
 
 
 def test_every_check_that_shares_is_in_the_calibration_set_and_vice_versa():

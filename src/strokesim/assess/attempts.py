@@ -37,9 +37,11 @@ class Attempts(dict):
     """``activation`` (K, M), ``performance`` (K,), ``activity`` (K, 2, U)."""
 
 
-def corticospinal_fraction(constants: PatientConstants, day: jnp.ndarray) -> jnp.ndarray:
+def corticospinal_fraction(
+    constants: PatientConstants, day: jnp.ndarray, overuse_loss: jnp.ndarray | float = 0.0
+) -> jnp.ndarray:
     """Share of ipsilesional M1 units currently firing *and* reaching the cord."""
-    avail = availability(constants, day)[0, :N_M1_UNITS]
+    avail = availability(constants, day, overuse_loss)[0, :N_M1_UNITS]
     return jnp.mean(avail * constants.cst[:N_M1_UNITS])
 
 
@@ -59,14 +61,16 @@ def attempt_tasks(
     ``noise_scale`` (per task) shrinks the motor noise of tasks whose score averages
     over a sustained effort, such as a held maximal contraction.
     """
-    avail = availability(constants, day)
+    avail = availability(constants, day, state.overuse_loss)
     scale_p, scale_n = limb_drive_scales(state, constants, day, params)
     excess = reflex_excess(state, constants, day, params)
     if limb == 1:
         excess = jnp.zeros_like(excess)
         noise_sd = constants.motor_noise * coordination_noise_factor(state, constants, day, params)
     else:
-        share = jnp.maximum(corticospinal_fraction(constants, day), _MIN_UNIT_SHARE)
+        share = jnp.maximum(
+            corticospinal_fraction(constants, day, state.overuse_loss), _MIN_UNIT_SHARE
+        )
         noise_sd = constants.motor_noise / jnp.sqrt(share)
     noise_sd = jnp.minimum(noise_sd, _MAX_NOISE)
     target = jnp.asarray(tasks.target)

@@ -55,7 +55,11 @@ __all__ = [
     "arm_use",
     "consolidation",
     "daily_step",
+    "disuse_factor",
     "limb_drive_scales",
+    "overuse_load",
+    "overuse_step",
+    "session_share",
     "shaped_share",
 ]
 
@@ -107,6 +111,7 @@ class DayInput(NamedTuple):
     vns_gain: jnp.ndarray  # () plasticity gain of VNS-paired trials
     vns_paired_fraction: jnp.ndarray  # () share of therapy trials paired with VNS
     drug_gain: jnp.ndarray  # () gain on P(t)
+    training_minutes: jnp.ndarray  # () minutes of training sessions that day
 
 
 def arm_use(q_value: jnp.ndarray, constraint: jnp.ndarray, params: dict[str, float]):
@@ -153,6 +158,79 @@ def consolidation(dose: jnp.ndarray, params: dict[str, float]) -> jnp.ndarray:
     x2 = jnp.square(dose)
     trigger = x2 / (x2 + jnp.square(params["consolidation_threshold"]))
     return 1.0 + params["consolidation_gain"] * trigger
+
+
+def session_share(
+    trials: jnp.ndarray, minutes: jnp.ndarray, params: dict[str, float]
+) -> jnp.ndarray:
+    """Share of a day's effective therapy trials that consolidate, 1 / (1 + s·n/b).
+
+    Use-dependent plasticity builds up over a session and saturates within about 30
+    min of practice (Classen et al. 1998 J Neurophysiol 79:1117; Bütefisch et al.
+    2000 PNAS 97:3661): practice occludes further LTP-like plasticity (Ziemann et al.
+    2004 J Neurosci 24:1666), for a while only (Stefan et al. 2006 Cereb Cortex
+    16:376). Every kind of training is counted on one scale — ``n`` effective trials
+    = repetitions × error signal kept × engagement — and the day's ``minutes`` of
+    sessions hold ``b = max(minutes / session_block_minutes, 1)`` blocks of capture
+    capacity, each saturating: the day's trials count as ``n / (1 + s·n/b)``,
+    ``s = session_saturation``: half the capacity is used at ``n = b/s``, and the day
+    never counts more than ``b/s`` trials. ``s = 0``: no saturation (1). The
+    saturated count is what the day's gradient, consolidation trigger, Hebbian drift
+    and sprouting see.
+    """
+    blocks = jnp.maximum(minutes / params["session_block_minutes"], 1.0)
+    return 1.0 / (1.0 + params["session_saturation"] * trials / blocks)
+
+
+def disuse_factor(use: jnp.ndarray, params: dict[str, float]) -> jnp.ndarray:
+    """Multiplier (≥ 1) of the day's forgetting when the paretic arm is used too little.
+
+    Function kept only when used (Han et al. 2008 PLoS Comput Biol 4:e1000133;
+    Schweighofer et al. 2009 Phys Ther 89:1327): ``1 + g · (1 − min(2·use, 1))``, with
+    ``use`` the paretic share of daily actions (healthy: one half) and
+    ``g = disuse_forgetting_gain``; 1 at healthy use or ``g = 0``.
+    """
+    return 1.0 + params["disuse_forgetting_gain"] * (1.0 - jnp.minimum(2.0 * use, 1.0))
+
+
+def overuse_load(
+    training_minutes: jnp.ndarray, use: jnp.ndarray, params: dict[str, float]
+) -> jnp.ndarray:
+    """How much of the waking day the paretic arm is forced to do, relative to healthy use.
+
+    ``2 · (use · (1 − f) + f)`` with ``f = min(training_minutes / waking_minutes, 1)``:
+    during therapy the paretic arm does everything, for the rest of the day its share
+    of daily actions (``use``, raised by a mitt); 1 at healthy even use, 2 when it does
+    everything all day (the casts of Kozlowski et al. 1996). An hour of therapy a day
+    without a mitt stays near 1: short daily training from day 5 helped rats
+    (Biernaskie et al. 2004 J Neurosci 24:1245).
+    """
+    therapy = jnp.minimum(training_minutes / params["waking_minutes"], 1.0)
+    return 2.0 * (use * (1.0 - therapy) + therapy)
+
+
+def overuse_step(
+    loss: jnp.ndarray,
+    training_minutes: jnp.ndarray,
+    use: jnp.ndarray,
+    day: jnp.ndarray,
+    params: dict[str, float],
+) -> jnp.ndarray:
+    """The share of stunned units lost to early forced overuse, after one more day.
+
+    Forced overuse of the impaired forelimb in the first week after a cortical lesion
+    expands the lesion into perilesional tissue (Kozlowski et al. 1996 J Neurosci
+    16:4776; Humm et al. 1998 Brain Res 783:286; Bland et al. 2000 Stroke 31:1144).
+    Within ``overuse_window_days`` of onset, each day loses the share
+    ``1 − exp(−rate · max(load − threshold, 0))`` of the stunned units not yet lost
+    (:func:`overuse_load`); afterwards nothing more is lost. ``rate = 0``: never.
+    """
+    excess = jnp.maximum(
+        overuse_load(training_minutes, use, params) - params["overuse_load_threshold"], 0.0
+    )
+    vulnerable = jnp.where(day < params["overuse_window_days"], 1.0, 0.0)
+    hit = 1.0 - jnp.exp(-params["overuse_harm_rate"] * vulnerable * excess)
+    return loss + (1.0 - loss) * hit
 
 
 def shaped_share(
@@ -226,7 +304,7 @@ def daily_step(
     day = day_in.day
     k = _N_PRACTICE if passes.selective else _N_DAILY  # paretic-arm tasks attempted
     target, select = _TARGET[:k], _SELECT[:k]
-    avail = availability(constants, day)
+    avail = availability(constants, day, state.overuse_loss)
     p_gain = plasticity_gain(constants, day, params) * day_in.drug_gain
     use = arm_use(state.q_value, day_in.constraint, params)
     reflex_ex = reflex_excess(state, constants, day, params)
@@ -235,11 +313,13 @@ def daily_step(
     unit_shift = constants.stim_response * (_stim_unit_gain(day_in.excitability_shift + 1.0) - 1.0)
     scale_therapy = scale_p * (1.0 + unit_shift)
 
-    # effective trials: therapy weighted by feedback, engagement and VNS pairing;
-    # the day's total saturates (diminishing returns of dose).
+    # effective trials: therapy weighted by feedback, engagement and VNS pairing, on
+    # one scale for every kind of training; a session's consolidation saturates
+    # (:func:`session_share`), and the day's total saturates too.
     vns = 1.0 + (day_in.vns_gain - 1.0) * day_in.vns_paired_fraction
     therapy_n = (_FAMILY_SHARE @ day_in.training_trials)[:k]
     therapy_w = therapy_n * day_in.error_feedback * day_in.engagement * vns
+    therapy_w = therapy_w * session_share(jnp.sum(therapy_w), day_in.training_minutes, params)
     actions = params["daily_life_actions"] * params["daily_life_learning_weight"] / _N_DAILY
     daily_p = actions * use * _IS_DAILY[:k]
     daily_n = jnp.full((_N_DAILY,), actions) * (1.0 - use)
@@ -335,8 +415,9 @@ def daily_step(
     )
     w = w._replace(w_in=w.w_in * (1.0 + jnp.clip(hebb, -0.5, 0.5))[..., None])
 
-    # unpractised learning decays toward the template (use it or lose it)
-    decay = params["forgetting_rate"]
+    # unpractised learning decays toward the template (use it or lose it), faster
+    # when the paretic arm is not used in daily life
+    decay = params["forgetting_rate"] * disuse_factor(use, params)
     w = jax.tree.map(lambda x, t: x - decay * (x - t), w, template.weights)
     ceiling = (state.capacity * template.unit_max_output)[..., None]
     w = w._replace(
@@ -397,8 +478,18 @@ def daily_step(
     adaptation = 1.0 - (1.0 - state.bilateral_adaptation) * jnp.exp(
         -p_gain * (squash_n * jnp.sum(daily_n)) / params["bilateral_adaptation_trials"]
     )
+    overuse_loss = overuse_step(state.overuse_loss, day_in.training_minutes, use, day, params)
     new = PatientState(
-        w, capacity, reticulospinal, reflex, ihi, excitability, q_value, use, adaptation
+        w,
+        capacity,
+        reticulospinal,
+        reflex,
+        ihi,
+        excitability,
+        q_value,
+        use,
+        adaptation,
+        overuse_loss,
     )
     return new, use
 

@@ -311,7 +311,12 @@ _LITERATURE: tuple[Parameter, ...] = (
         "trial/day",
         50.0,
         2000.0,
-        "Diminishing returns of daily dose (Lang et al. 2016 JAMA Neurol; Ward 2019)",
+        "Set by hand at the order of a day's practice beyond which motor-cortex LTP-like "
+        "plasticity is occluded: training saturates M1 synaptic strength within its range "
+        "(Rioult-Pedotti et al. 2000 Science 290:533) and a session of practice occludes "
+        "further LTP-like plasticity (Ziemann et al. 2004 J Neurosci 24:1666); 400 ≈ a day "
+        "of daily-life and therapy practice at usual doses; value unchanged since before any "
+        "dose trial was a check",
         "Effective trials per day saturate as S·(1 − exp(−n/S)).",
     ),
     Parameter(
@@ -348,12 +353,11 @@ _LITERATURE: tuple[Parameter, ...] = (
         "trial/day",
         50.0,
         3000.0,
-        "Dose threshold of rehabilitation (MacLellan et al. 2011); ~1000 repetitions a "
-        "day helped chronic patients (Ward 2019 JNNP, V9). Not held out: the starting value "
-        "took into account that in chronic stroke 100–300 repetitions per session gave no "
-        "dose-response (Lang et al. 2016 JAMA Neurol 73:1121), which the calibrated value "
-        "does not reproduce (docs/external_results.md lists Lang 2016 under calibration); "
-        "calibrated against V9",
+        "Dose threshold of rehabilitation: a minimum amount of rehabilitation before "
+        "recovery benefits (MacLellan et al. 2011 Neurorehabil Neural Repair 25:740); "
+        "repetition alone, without skill acquisition, does not reorganise M1 (Plautz et al. "
+        "2000 Neurobiol Learn Mem 74:27); ~1000 repetitions a day helped chronic patients "
+        "(Ward 2019 JNNP, V9); calibrated against V9",
         "Plasticity-weighted therapy trials of a day (P(t) × effective trials) at which "
         "the consolidation trigger is half on: trigger = x²/(x² + threshold²).",
     ),
@@ -374,6 +378,101 @@ _LITERATURE: tuple[Parameter, ...] = (
         0.02,
         "Use-it-or-lose-it decay of learned changes (Han 2008 PLoS Comput Biol)",
         "Daily decay of learned weight changes toward the template without practice.",
+    ),
+    # --- dose model of training (issue 23 item 2) ------------------------------------
+    Parameter(
+        "session_saturation",
+        1.0 / 150.0,
+        "1/trial",
+        0.0,
+        0.05,
+        "Use-dependent plasticity of M1 builds up over a session and saturates within ~30 "
+        "min of practice (Classen et al. 1998 J Neurophysiol 79:1117; Bütefisch et al. 2000 "
+        "PNAS 97:3661); practice occludes further LTP-like plasticity (Ziemann et al. 2004 "
+        "J Neurosci 24:1666; Rioult-Pedotti et al. 2000 Science 290:533). Sized so that half "
+        "a block's capture capacity is used by 30 min of functional practice at ~300 "
+        "repetitions an hour (Birkenmeier et al. 2010 Neurorehabil Neural Repair 24:620): "
+        "1/150; 0 switches the saturation off (the model before issue 23)",
+        "A day's effective therapy trials n in b blocks of session time consolidate as "
+        "n/(1 + s·n/b): repetitions beyond ~b/s add less and less (capture capacity).",
+    ),
+    Parameter(
+        "session_block_minutes",
+        60.0,
+        "min",
+        30.0,
+        240.0,
+        "Use-dependent plasticity saturates within ~30 min of practice (Classen et al. 1998 "
+        "J Neurophysiol 79:1117) and the occlusion of LTP-like plasticity by practice is "
+        "temporary (Stefan et al. 2006 Cereb Cortex 16:376; Avanzino et al. 2015 Front Behav "
+        "Neurosci 9:105); assumption: one block of capture capacity per hour of session "
+        "(~30 min of practice to saturation plus rest); no effect when session_saturation = 0",
+        "Session minutes per block of consolidation capacity; a day of m minutes of therapy "
+        "has max(m / this, 1) blocks.",
+    ),
+    Parameter(
+        "disuse_forgetting_gain",
+        1.0,
+        "1",
+        0.0,
+        5.0,
+        "Use it or lose it: function gained in therapy is kept only if the arm is used in "
+        "daily life, and declines below a threshold of use (Han et al. 2008 PLoS Comput Biol "
+        "4:e1000133; Schweighofer et al. 2009 Phys Ther 89:1327). Assumption for the size: "
+        "an arm not used at all forgets twice as fast as one in healthy (even) use; 0 "
+        "switches the gating off",
+        "Forgetting toward the template is forgetting_rate · (1 + g · (1 − min(2·use, 1))): "
+        "faster the less the paretic arm takes its healthy half of daily actions.",
+    ),
+    Parameter(
+        "overuse_harm_rate",
+        0.1,
+        "1/day",
+        0.0,
+        1.0,
+        "Forced overuse of the impaired forelimb in the first week after a cortical lesion "
+        "expands the lesion into the surrounding tissue and impairs recovery (Kozlowski et al. "
+        "1996 J Neurosci 16:4776; Humm et al. 1998 Brain Res 783:286; Bland et al. 2000 "
+        "Stroke 31:1144). Sized so that a week of exclusive use (load 2, half a load unit above "
+        "the threshold) loses about a third of the stunned (perilesional) units "
+        "(1 − exp(−7 · 0.1 · 0.5) ≈ 0.3; Kozlowski 1996: substantial lesion expansion); 0 "
+        "switches the harm off",
+        "Daily share of the still-returnable stunned units lost for good per unit of paretic "
+        "load above the threshold, within the vulnerable window.",
+    ),
+    Parameter(
+        "overuse_load_threshold",
+        1.5,
+        "1",
+        1.0,
+        4.0,
+        "Between healthy use (load 1: the paretic arm takes half of the daily actions) and the "
+        "exclusive use that expanded lesions in rats (load 2: the intact forelimb in a cast; "
+        "Kozlowski et al. 1996 J Neurosci 16:4776; Humm et al. 1998 Brain Res 783:286); "
+        "moderate early training did not harm (Biernaskie et al. 2004 J Neurosci 24:1245)",
+        "Paretic-arm load (its share of the waking day's activity, therapy time counted "
+        "whole, relative to the healthy half) above which early overuse harms.",
+    ),
+    Parameter(
+        "waking_minutes",
+        960.0,
+        "min",
+        720.0,
+        1080.0,
+        "Set by hand: 16 waking hours a day (8 h of sleep)",
+        "Minutes awake a day, over which the paretic arm's share of activity is counted.",
+    ),
+    Parameter(
+        "overuse_window_days",
+        21.0,
+        "day",
+        0.0,
+        60.0,
+        "Forced overuse expanded rat lesions in days 1–7, not days 8–14 (Humm et al. 1998 "
+        "Brain Res 783:286), scaled by the ~3× longer course of spontaneous recovery in "
+        "humans than in rodents (Krakauer et al. 2012 Neurorehabil Neural Repair 26:923): "
+        "7 · 3 = 21 days; 0 switches the harm off",
+        "Days after onset during which overuse can expand the lesion.",
     ),
     Parameter(
         "capacity_initial",

@@ -41,6 +41,7 @@ class PatientState(NamedTuple):
     q_value: jnp.ndarray  # (2,) expected success of [paretic, non-paretic] arm
     use: jnp.ndarray  # () paretic share of daily-life actions on the last day
     bilateral_adaptation: jnp.ndarray  # () contralesional takeover of bimanual coordination
+    overuse_loss: jnp.ndarray  # () share of stunned units lost for good to early overuse
 
 
 def initial_state(template: Template, params: dict[str, float]) -> PatientState:
@@ -55,16 +56,23 @@ def initial_state(template: Template, params: dict[str, float]) -> PatientState:
         q_value=jnp.ones(2),
         use=jnp.asarray(0.5),
         bilateral_adaptation=jnp.asarray(0.0),
+        overuse_loss=jnp.asarray(0.0),
     )
 
 
-def availability(constants: PatientConstants, day: jnp.ndarray) -> jnp.ndarray:
+def availability(
+    constants: PatientConstants, day: jnp.ndarray, overuse_loss: jnp.ndarray | float = 0.0
+) -> jnp.ndarray:
     """Share of each unit able to fire, (2, U): dead 0, stunned returning, contralesional 1.
 
     Stunned units return with time constant ``stun_days`` (spontaneous biological
-    recovery, independent of training).
+    recovery, independent of training), except the share ``overuse_loss`` of them that
+    early forced overuse has killed (use-dependent lesion expansion; Kozlowski et al.
+    1996; Humm et al. 1998; ``PatientState.overuse_loss``): that share stays out,
+    including units that had already returned.
     """
-    stun = constants.stunned * jnp.exp(-day / constants.stun_days)
+    returning = jnp.exp(-day / constants.stun_days)
+    stun = constants.stunned * (returning + (1.0 - returning) * overuse_loss)
     ipsi = constants.alive * (1.0 - stun)
     return jnp.stack([ipsi, jnp.ones_like(ipsi)])
 
@@ -90,7 +98,7 @@ def coordination_noise_factor(
     lesioned hemisphere's missing contribution makes the non-paretic arm less precise
     until the contralesional hemisphere has adapted through practice.
     """
-    lost = 1.0 - jnp.mean(availability(constants, day)[0])
+    lost = 1.0 - jnp.mean(availability(constants, day, state.overuse_loss)[0])
     return 1.0 + params["coordination_noise_gain"] * lost * (1.0 - state.bilateral_adaptation)
 
 

@@ -66,6 +66,10 @@ class DailyInputs(NamedTuple):
         ``(days,)`` fraction of that day's therapy trials paired with VNS (0–1).
     drug_gain
         ``(days,)`` gain on the plasticity gain P(t) from drugs (1 = none).
+    training_minutes
+        ``(days,)`` minutes of training sessions that day, summed over training
+        components (0 without therapy); sets how many blocks of consolidation capacity
+        the day's therapy has (:func:`strokesim.model.dynamics.session_share`).
     """
 
     training_trials: Array
@@ -77,6 +81,7 @@ class DailyInputs(NamedTuple):
     vns_gain: Array
     vns_paired_fraction: Array
     drug_gain: Array
+    training_minutes: Array
 
     @property
     def days(self) -> int:
@@ -122,6 +127,7 @@ def compile_protocol(protocol: Protocol, days: int) -> DailyInputs:
     kept_error = np.zeros(days)  # trial-weighted sums
     engaged = np.zeros(days)
     minutes = np.zeros(days)
+    session_minutes = np.zeros(days)  # summed over components
     constraint = np.zeros(days)
     for component in protocol.components:
         if isinstance(component, _Training):
@@ -132,6 +138,7 @@ def compile_protocol(protocol: Protocol, days: int) -> DailyInputs:
             engaged[mask] += count * component.engagement()
             # Stimulation primes the day's main (longest) session.
             minutes[mask] = np.maximum(minutes[mask], component.session_minutes())
+            session_minutes[mask] += component.session_minutes()
         if isinstance(component, ConstraintInducedTherapy):
             mitt = component.mitt_mask(days)
             constraint[mitt] = np.maximum(constraint[mitt], component.mitt_fraction_of_waking_hours)
@@ -159,6 +166,7 @@ def compile_protocol(protocol: Protocol, days: int) -> DailyInputs:
         vns_gain=_frozen(vns_gain),
         vns_paired_fraction=_frozen(paired),
         drug_gain=_frozen(drug_gain),
+        training_minutes=_frozen(session_minutes),
     )
 
 

@@ -314,14 +314,6 @@ DOSE_TRIAL: Final[ExternalTrial] = ExternalTrial(
     outcome_day=_DOSE_START + _DOSE_WEEKS * 7,
     statistic="weekly_slope",
     therapy_weeks=_DOSE_WEEKS,
-    calibration_use=(
-        "its result informed two parameters: the hand-set `trials_saturation` (400 trials a "
-        "day, 'diminishing returns of daily dose') cites it, and the literature starting "
-        "value (1000) of `consolidation_threshold`, then calibrated against V9 to 501, took "
-        "its missing dose-response at 100–300 repetitions a session into account; neither "
-        "value reproduces it. Work for the recalibration: fit `trials_saturation` to this "
-        "trial, or replace its source with an independent one and re-test"
-    ),
     published=PublishedEffect(
         value=-0.09,
         interval=(-0.52, 0.34),
