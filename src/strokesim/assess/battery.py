@@ -13,6 +13,7 @@ import numpy as np
 
 from strokesim.assess.arat import arat_items
 from strokesim.assess.attempts import attempt_tasks
+from strokesim.assess.dexterity import NONPARETIC_TASKS, nonparetic_dexterity, paretic_dexterity
 from strokesim.assess.fugl_meyer import fugl_meyer_items
 from strokesim.assess.laterality import laterality_index, paretic_hand_tasks, task_m1_activity
 from strokesim.assess.scoring import perceived
@@ -24,10 +25,8 @@ from strokesim.model.dynamics import stimulated_ihi
 from strokesim.model.lesion import PatientConstants
 from strokesim.model.state import PatientState, reflex_excess
 from strokesim.model.tasks import (
-    NONPARETIC_DEXTERITY_TASKS,
     TaskSet,
     arat_tasks,
-    daily_life_tasks,
     fma_tasks,
     mrc_tasks,
     practice_tasks,
@@ -45,15 +44,7 @@ _RATER_STREAM = 0x7FFFFFFF
 _FMA = fma_tasks()
 _ARAT = arat_tasks()
 _MRC = mrc_tasks()
-_DAILY = daily_life_tasks()
 _PRACTICE = practice_tasks()
-_dex = [_DAILY.names.index(n) for n in NONPARETIC_DEXTERITY_TASKS]
-_DEXTERITY = TaskSet(
-    names=NONPARETIC_DEXTERITY_TASKS,
-    target=_DAILY.target[_dex],
-    selectivity=_DAILY.selectivity[_dex],
-    family=_DAILY.family[_dex],
-)
 # All paretic-arm tasks in one set: one attempt pass (one compiled kernel) per assessment.
 _PARETIC = TaskSet(
     *(
@@ -75,8 +66,6 @@ _FAMILY_MEAN = _FAMILY_MEAN / _FAMILY_MEAN.sum(0, keepdims=True)
 _MAL_REPORT_SD = 0.4
 # A healthy person does half of their one-arm daily actions with each arm.
 _HEALTHY_USE = 0.5
-# Healthy dexterity reference: mean success of the dexterity tasks with no lesion.
-_HEALTHY_DEXTERITY = 0.985
 
 
 def assess_patient(
@@ -103,7 +92,9 @@ def assess_patient(
         limb=0,
         noise_scale=_PARETIC_NOISE_SCALE,
     )
-    other = attempt_tasks(_DEXTERITY, state, constants, template, params, day, keys[4], limb=1)
+    other = attempt_tasks(
+        NONPARETIC_TASKS, state, constants, template, params, day, keys[4], limb=1
+    )
     fma, arat, mrc, practice = (
         {k: v[part] if k != "noise_sd" else v for k, v in paretic.items()}
         for part in np.split(np.arange(len(_PARETIC.names)), _SPLITS)
@@ -180,8 +171,8 @@ def assess_patient(
         "laterality_index": laterality_index(activity),
         "paretic_use_fraction": state.use,
         "mal_amount": mal,
-        "nonparetic_dexterity": 100.0
-        * jnp.clip(jnp.mean(other["performance"]) / _HEALTHY_DEXTERITY, 0.0, 1.0),
+        "nonparetic_dexterity": nonparetic_dexterity(other["performance"]),
+        "paretic_dexterity": paretic_dexterity(state, constants, template, params, day, keys[10]),
         "cortical_activity": activity,
         "task_family_performance": practice["performance"] @ _FAMILY_MEAN,
     }

@@ -697,6 +697,21 @@ _LITERATURE: tuple[Parameter, ...] = (
         "Bohannon 2006 Physiotherapy (grip norms age 60–79 ~ 25–40 kg)",
         "Grip strength of a healthy older adult.",
     ),
+    Parameter(
+        "dexterity_precision_share",
+        0.33,
+        "fraction",
+        0.0,
+        1.0,
+        "Derived: between-person SD of Box and Block scores within a 5-year age group "
+        "≈ 10% of the mean (Mathiowetz et al. 1985 Am J Occup Ther 39:386) divided by "
+        "the CV of individual motor noise (trait_cv_motor_noise 0.3), so that healthy "
+        "timed dexterity spreads as published; speed–accuracy trade-off of Fitts 1954 "
+        "and Schmidt et al. 1979 Psychol Rev 86:415",
+        "Share of a healthy adult's time per timed-dexterity item spent in its "
+        "precision-limited phases (grasp, release), which slow in proportion to motor "
+        "noise; 0 makes the paretic score blind to speed.",
+    ),
 )
 
 

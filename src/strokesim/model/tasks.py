@@ -23,6 +23,7 @@ __all__ = [
     "DAILY_LIFE_TASKS",
     "FMA_REFLEX_ITEMS",
     "NONPARETIC_DEXTERITY_TASKS",
+    "PARETIC_DEXTERITY_TASKS",
     "TaskSet",
     "arat_tasks",
     "daily_life_tasks",
@@ -202,6 +203,10 @@ NONPARETIC_DEXTERITY_TASKS: tuple[str, ...] = (
     "turn_key",
     "grasp_cup",
 )
+
+#: Tasks of the timed paretic-hand dexterity score: the same fine and distal work plus
+#: individuated finger movement (Lang & Schieber 2004 J Neurophysiol 91:1722).
+PARETIC_DEXTERITY_TASKS: tuple[str, ...] = (*NONPARETIC_DEXTERITY_TASKS, "finger_individuation")
 
 
 def fma_tasks() -> TaskSet:

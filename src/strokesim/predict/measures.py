@@ -21,12 +21,17 @@ measure                allowed values                                     stored
 ``lesion_volume_ml``   lesion volume, mL, > 0                             float
 ``mas_elbow``          Modified Ashworth Scale at the elbow:              str
                        0, 1, 1+, 2, 3, 4
+``dexterity``          timed paretic-hand dexterity (Box and Block /      float
+                       Nine-Hole-Peg-like), % of a healthy adult, 0–200
+                       (simulated variable ``paretic_dexterity``)
 =====================  =================================================  ==========
 
 Sources: FMA-UE 0–66 (Fugl-Meyer et al. 1975 Scand J Rehabil Med 7:13); ARAT
 0–57 (Lyle 1981 Int J Rehabil Res 4:483); SAFE 0–10 (Stinear et al. 2017 Ann
 Neurol 81:402, PREP2); MRC 0–5 (Medical Research Council 1976); NIHSS 0–42
-(Brott et al. 1989 Stroke 20:864); MAS (Bohannon & Smith 1987 Phys Ther 67:206).
+(Brott et al. 1989 Stroke 20:864); MAS (Bohannon & Smith 1987 Phys Ther 67:206);
+dexterity in % of age norms (Box and Block norms of Mathiowetz et al. 1985 Am J Occup
+Ther 39:386; the bound 200 is twice a healthy adult, far above any published score).
 """
 
 from __future__ import annotations
@@ -70,6 +75,7 @@ _FLOATS: Final[dict[str, tuple[float, float | None, bool]]] = {
     "mep_amplitude_mv": (0.0, None, False),
     "cst_lesion_load": (0.0, 1.0, False),
     "lesion_volume_ml": (0.0, None, True),
+    "dexterity": (0.0, 200.0, False),
 }
 
 

@@ -115,6 +115,7 @@ def synthetic_dataset(
         "paretic_use_fraction": (patient_day, use.astype(np.float32)),
         "mal_amount": (patient_day, (5 * use).astype(np.float32)),
         "nonparetic_dexterity": (patient_day, dexterity.astype(np.float32)),
+        "paretic_dexterity": (patient_day, (100 * latent**1.5).astype(np.float32)),
         "cortical_activity": (
             (*patient_day, "hemisphere"),
             np.stack([ipsi, contra], axis=-1).astype(np.float32),

@@ -72,6 +72,7 @@ PANEL_VARIABLES: tuple[str, ...] = (
     "mas_elbow",
     "mep_amplitude_mv",
     "paretic_use_fraction",
+    "paretic_dexterity",
     "nonparetic_dexterity",
 )
 _MAX_GROUPS = 12

@@ -61,6 +61,9 @@ SCALES: dict[str, Scale] = {
     "nonparetic_dexterity": Scale(
         "Non-paretic hand dexterity", "Dexterity (% of healthy adult)", 0, 100
     ),
+    "paretic_dexterity": Scale(
+        "Paretic hand dexterity (timed)", "Dexterity (% of healthy adult)", 0, None
+    ),
     "cortical_activity": Scale(
         "Ipsilesional vs contralesional M1", "M1 activity (model units)", 0, None
     ),

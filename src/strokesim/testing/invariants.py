@@ -44,6 +44,7 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
     "paretic_use_fraction": (0, 1),
     "mal_amount": (0, 5),
     "nonparetic_dexterity": (0, 100),
+    "paretic_dexterity": (0, None),
     "cortical_activity": (0, None),
     "task_family_performance": (0, 1),
 }
