@@ -45,6 +45,8 @@ def test_v6_acute_benefit_rising_with_fma0_passes_and_crosses_at_43() -> None:
     assert (measured["n_mild"], measured["n_moderate"], measured["n_severe"]) == (24, 14, 29)
     low, high = result.ci["crossover_fma0"]
     assert low < 43.0 < high
+    # band means at their mean FMA0 (severe 14, moderate 35.5, mild 54.5) cross at 43 too
+    assert measured["crossover_band_means_fma0"] == pytest.approx(43.0, abs=1.0)
     assert result.passed
 
 

@@ -14,6 +14,8 @@ literature behind each target.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -33,6 +35,29 @@ __all__ = [
     "task_specificity",
     "training_timing",
 ]
+
+
+def _band_crossover(
+    fma0: NDArray[np.float64],
+    difference: NDArray[np.float64],
+    bands: dict[str, NDArray[np.bool_]],
+) -> float:
+    """FMA0 where the band means of ``difference`` first change sign, severe → mild.
+
+    Each band is placed at its mean FMA0; the crossing is interpolated linearly
+    between the two bands around it (NaN if the sign never changes or a band is
+    empty). An informational reading of V6's crossover that a line fitted to all
+    patients would bias toward the band with the largest effect.
+    """
+    points = [
+        (float(fma0[bands[name]].mean()), float(difference[bands[name]].mean()))
+        for name in ("severe", "moderate", "mild")
+        if bands[name].any()
+    ]
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
+        if y0 <= 0.0 < y1 or y0 >= 0.0 > y1:
+            return x0 + (x1 - x0) * (0.0 - y0) / (y1 - y0)
+    return float("nan")
 
 
 def contralesional_inhibition(
@@ -74,7 +99,9 @@ def contralesional_inhibition(
         informational), ``<band>_lasting_difference`` (FMA-UE day 90, points);
         ``mild_acute_difference_ci_low``; ``slope_on_fma0``: OLS slope of the acute
         difference on FMA0 (the reading of "rises with FMA0"); ``crossover_fma0``:
-        FMA0 where that line crosses 0 (bootstrap interval).
+        FMA0 where that line crosses 0 (bootstrap interval);
+        ``crossover_band_means_fma0``: where the band means change sign
+        (informational).
 
     Raises
     ------
@@ -127,6 +154,7 @@ def contralesional_inhibition(
             "mild_acute_difference_ci_low": estimates["mild_acute_difference"].ci.low,
             "slope_on_fma0": fit.slope,
             "crossover_fma0": fit.x_intercept,
+            "crossover_band_means_fma0": _band_crossover(start, difference, bands),
             **{f"n_{band}": float(members.sum()) for band, members in bands.items()},
         },
         {
