@@ -429,9 +429,11 @@ the therapy table below.
 after-effect also shifts the inhibition the stimulated hemisphere exerts on the
 other one (the conditioning volley of IHI scales with its M1's excitability):
 
-    k_h' = k_h · max(1 + `stimulation_ihi_coupling` · mean_M1(response · shift)_other, 0)
+    k_h' = k_h · max(1 + `stimulation_ihi_coupling` · mean_M1,alive(response · shift)_other, 0)
 
-on top of the activity dependence of IHI (less active units inhibit less). The
+(the mean over the other M1's units weighted by their availability: dead units
+exert nothing) on top of the activity dependence of IHI (less active units inhibit
+less). The
 same k' gates the plasticity of those trials (inhibition received suppresses
 plasticity). 1 Hz rTMS of contralesional M1 thus lowers the drive of its units
 (its uncrossed and reticular contribution to the paretic arm) and the inhibition of

@@ -112,10 +112,15 @@ def test_stimulated_ihi_is_neutral_without_shift_or_coupling():
     params = model_parameters()
     ihi = jnp.array([0.9, 0.7])
     shift = jnp.zeros((2, N_UNITS)).at[1, :N_M1_UNITS].set(-0.2)
-    np.testing.assert_allclose(stimulated_ihi(ihi, jnp.zeros((2, N_UNITS)), params), ihi)
+    alive = jnp.ones((2, N_UNITS))
+    np.testing.assert_allclose(stimulated_ihi(ihi, jnp.zeros((2, N_UNITS)), alive, params), ihi)
     np.testing.assert_allclose(
-        stimulated_ihi(ihi, shift, {**params, "stimulation_ihi_coupling": 0.0}), ihi
+        stimulated_ihi(ihi, shift, alive, {**params, "stimulation_ihi_coupling": 0.0}), ihi
     )
     # inhibiting contralesional M1 lowers the inhibition onto ipsilesional M1 only
-    changed = stimulated_ihi(ihi, shift, {**params, "stimulation_ihi_coupling": 1.0})
-    np.testing.assert_allclose(changed, [0.9 * 0.8, 0.7], rtol=1e-6)
+    coupled = {**params, "stimulation_ihi_coupling": 1.0}
+    changed = stimulated_ihi(ihi, shift, alive, coupled)
+    np.testing.assert_allclose(changed, [0.9 * 0.8, 0.7], rtol=1e-5)
+    # a stimulated M1 with no unit left able to fire changes no inhibition
+    dead = alive.at[1, :N_M1_UNITS].set(0.0)
+    np.testing.assert_allclose(stimulated_ihi(ihi, shift, dead, coupled), ihi, rtol=1e-6)

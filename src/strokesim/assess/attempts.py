@@ -80,7 +80,7 @@ def attempt_tasks(
         target,
         scale_p if limb == 0 else scale_n,
         avail,
-        stimulated_ihi(state.ihi, state.stim_shift, params),
+        stimulated_ihi(state.ihi, state.stim_shift, avail, params),
         descending_survival(constants),
         jnp.stack([constants.crt, 1.0]),
         state.reticulospinal if limb == 0 else jnp.asarray(1.0),

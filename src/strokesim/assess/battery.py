@@ -23,7 +23,7 @@ from strokesim.assess.tms import ihi_ratio, virtual_tms
 from strokesim.model.anatomy import TASK_FAMILIES
 from strokesim.model.dynamics import stimulated_ihi
 from strokesim.model.lesion import PatientConstants
-from strokesim.model.state import PatientState, reflex_excess
+from strokesim.model.state import PatientState, availability, reflex_excess
 from strokesim.model.tasks import (
     TaskSet,
     arat_tasks,
@@ -122,7 +122,7 @@ def assess_patient(
     # right after a stimulation session its after-effect shifts each M1's excitability
     # and the inhibition it exerts (stimulated_ihi); zero on other days
     acute = jnp.mean(state.stim_shift[:, :N_M1_UNITS], axis=1)
-    ihi_now = stimulated_ihi(state.ihi, state.stim_shift, params)
+    ihi_now = stimulated_ihi(state.ihi, state.stim_shift, availability(constants, day), params)
     tms = virtual_tms(
         constants.alive,
         constants.cst,

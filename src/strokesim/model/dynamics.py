@@ -186,7 +186,7 @@ def _stim_unit_gain(per_target: jnp.ndarray) -> jnp.ndarray:
 
 
 def stimulated_ihi(
-    ihi: jnp.ndarray, unit_shift: jnp.ndarray, params: dict[str, float]
+    ihi: jnp.ndarray, unit_shift: jnp.ndarray, avail: jnp.ndarray, params: dict[str, float]
 ) -> jnp.ndarray:
     """Transcallosal inhibition onto [ipsi, contra] under a stimulation after-effect, (2,).
 
@@ -195,10 +195,13 @@ def stimulated_ihi(
     ``c = stimulation_ihi_coupling`` (Takeuchi et al. 2005 Stroke 36:2681: 1 Hz rTMS of
     contralesional M1 reduced its inhibition of ipsilesional M1). This acts on top of
     the activity dependence of the inhibition (:func:`cortical_responses`: less active
-    units inhibit less). ``unit_shift`` is the fractional after-effect per unit, (2, U);
-    with no shift, or ``c = 0``, the inhibition is unchanged.
+    units inhibit less). ``unit_shift`` is the fractional after-effect per unit, (2, U),
+    averaged over the M1 units able to fire (``avail``, (2, U)): units that are dead
+    exert nothing, so stimulating an M1 with none left changes no inhibition. With no
+    shift, or ``c = 0``, the inhibition is unchanged.
     """
-    own = jnp.mean(unit_shift[:, :N_M1_UNITS], axis=1)
+    alive = avail[:, :N_M1_UNITS]
+    own = jnp.sum(alive * unit_shift[:, :N_M1_UNITS], axis=1) / (jnp.sum(alive, axis=1) + 1e-6)
     factor = jnp.maximum(1.0 + params["stimulation_ihi_coupling"] * own[::-1], 0.0)
     return ihi * factor
 
@@ -256,7 +259,7 @@ def daily_step(
     unit_shift = constants.stim_response * (_stim_unit_gain(day_in.excitability_shift + 1.0) - 1.0)
     scale_therapy = scale_p * (1.0 + unit_shift)
     # ... and on the inhibition the stimulated hemisphere exerts on the other one
-    ihi_therapy = stimulated_ihi(state.ihi, unit_shift, params)
+    ihi_therapy = stimulated_ihi(state.ihi, unit_shift, avail, params)
 
     # effective trials: therapy weighted by feedback, engagement and VNS pairing;
     # the day's total saturates (diminishing returns of dose).
