@@ -475,6 +475,45 @@ by a rater who perceives performance with noise `rater_noise_sd`:
   motor threshold from a recruitment sigmoid; IHI ratio from k_I.
 - Laterality index of M1 activity during paretic-hand tasks; paretic use and a
   MAL-like 0–5 score; non-paretic dexterity.
+- Timed paretic-hand dexterity (`assess/dexterity.py`, below).
+
+### 6.1 Residual distal impairment: timed paretic dexterity
+
+Mild chronic patients with an FMA-UE near 60 remain slow and clumsy in fine hand
+tasks (Tanaka et al. 2019 BioMed Res Int: FMA-UE 58 (IQR 52–64), timed SHAP index
+of function 64 (IQR 44–85) where healthy = 100). The FMA-UE scores whether a
+movement can be made; a timed test scores how many per minute. Fine, individuated
+finger movement is carried by the direct (crossed, corticomotoneuronal) route from
+M1 (Lemon 2008 Annu Rev Neurosci; Lang & Schieber 2004 J Neurophysiol), whose
+*reserve* is the share of a healthy adult's direct distal drive that the patient's
+own units deliver during the test, with the healthy crossed weights W⁰ and each
+unit's activity capped at its healthy level:
+
+    R = Σ_k Σ_{u∈M1} min(r_ku, r⁰_ku) · cst_u · W⁰_{u,distal} / Σ_k Σ_u r⁰_ku · W⁰_{u,distal}
+
+Dead, stunned or cut units, depressed excitability and excess transcallosal
+inhibition lower R; sprouting of the survivors' crossed weights, louder firing of
+fewer units, uncrossed and reticulospinal drive restore force (and the FMA-UE)
+but not R (Xu et al. 2017 Brain: strength and individuation recover separately).
+The score of one noisy attempt of each fine task (`PARETIC_DEXTERITY_TASKS`: the
+non-paretic dexterity tasks plus finger individuation) is
+
+    t / t_healthy = [(1 − w) + w · σ / σ_ref] / R^β
+    paretic_dexterity = 100 · (mean success / s⁰) / (t / t_healthy)
+
+with σ the hand's motor noise on the attempts (speed–accuracy trade-off, Fitts
+1954, Schmidt et al. 1979: the precision-limited share w of each item slows with
+the noise), σ_ref = `motor_noise_sd`, w = `dexterity_precision_share` (healthy
+between-person SD ≈ 10% of the mean, Mathiowetz 1985, divided by the motor-noise
+trait CV 0.3), β = `direct_route_dexterity_exponent` and s⁰ =
+`dexterity_healthy_success`, both computed by `calibration/dexterity_scale.py`
+(healthy controls average 100; default-cohort patients with FMA-UE 52–64 on day
+180 have Tanaka's median 64). β = 0 removes the mechanism. The score is an
+assessment: it does not feed back into the day's dynamics, so every other output
+is unchanged by it (test: `tests/assess/test_assess_dexterity.py`). Because R
+reads the ipsilesional units' activity, a stimulation that raises ipsilesional
+excitability or lowers the inhibition it receives raises the score while it acts,
+up to the reserve's structural limit, without a ceiling for mild patients.
 
 ## 7. Parameters
 

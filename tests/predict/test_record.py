@@ -68,14 +68,15 @@ def test_every_measure_kind_is_accepted() -> None:
         "P1,,3,fma_ue,66\nP1,,3,fma_ue.wrist_stability_15deg_dorsiflexion,2\nP1,,3,arat,57\n"
         "P1,,3,safe,10\nP1,,3,mrc_finger_extension,5\nP1,,3,nihss,42\nP1,,3,mep,absent\n"
         "P1,,3,mep_amplitude_mv,0\nP1,,3,cst_lesion_load,1\nP1,,3,lesion_volume_ml,0.5\n"
-        "P1,,3,mas_elbow,1+\n"
+        "P1,,3,mas_elbow,1+\nP1,,3,dexterity,112.5\n"
     )
     from strokesim.model.anatomy import FMA_ITEMS
 
     rows = rows.replace("wrist_stability_15deg_dorsiflexion", FMA_ITEMS[18])
     (rec,) = _csv(rows)
-    assert len(rec.observations) == 11
+    assert len(rec.observations) == 12
     assert rec.series("mas_elbow") == {3: "1+"}
+    assert rec.series("dexterity") == {3: 112.5}
     assert rec.series("cst_lesion_load") == {3: 1.0}
 
 
@@ -96,6 +97,8 @@ def test_every_measure_kind_is_accepted() -> None:
         ("P1,,3,cst_lesion_load,1.2", "line 5.value", "0–1"),
         ("P1,,3,lesion_volume_ml,0", "line 5.value", "> 0"),
         ("P1,,3,mep_amplitude_mv,-0.1", "line 5.value", "≥ 0"),
+        ("P1,,3,dexterity,-3", "line 5.value", "dexterity must be a number in 0–200"),
+        ("P1,,3,dexterity,250", "line 5.value", "0–200"),
         ("P1,,3,mas_elbow,2+", "line 5.value", "0, 1, 1+, 2, 3, 4"),
         ("P1,,3,fma_ue,", "line 5.value", "missing"),
         ("P1,,,fma_ue,30", "line 5.day", "missing"),

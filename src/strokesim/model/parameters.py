@@ -712,6 +712,34 @@ _LITERATURE: tuple[Parameter, ...] = (
         "precision-limited phases (grasp, release), which slow in proportion to motor "
         "noise; 0 makes the paretic score blind to speed.",
     ),
+    Parameter(
+        "direct_route_dexterity_exponent",
+        0.598,
+        "1",
+        0.0,
+        4.0,
+        "Derived: computed by calibration/dexterity_scale.py (n = 600, seed 0) so that "
+        "patients of the default cohort with FMA-UE 52–64 on day 180 have the median "
+        "timed dexterity of hemiparetic patients with FMA-UE 58 (IQR 52–64): SHAP "
+        "index of function 64 (IQR 44–85; Tanaka et al. 2019 BioMed Res Int "
+        "2019:9471921); mechanism: Lang & Schieber 2004 J Neurophysiol 91:1722, "
+        "Xu et al. 2017 Brain 140:1612",
+        "Exponent with which the direct corticospinal route's reserve R slows individuated "
+        "finger movement in a timed test (speed ∝ R^β); 0 removes the mechanism.",
+    ),
+    Parameter(
+        "dexterity_healthy_success",
+        0.958,
+        "performance",
+        0.5,
+        1.0,
+        "Derived: computed by calibration/dexterity_scale.py (500 controls, seed 0) as "
+        "the mean success × speed "
+        "of healthy virtual adults on the paretic-dexterity tasks, so that they average "
+        "100% as age norms do (Mathiowetz et al. 1985 Am J Occup Ther 39:386)",
+        "Mean success of one attempt of each paretic-dexterity task by a healthy adult "
+        "(the reference of 100%).",
+    ),
 )
 
 
