@@ -319,14 +319,14 @@ def day_90_edit_rows(
 def variant_row(label: str, cohort: ValidationCohort) -> str:
     """One table row: V6 paired difference per band and mild patients that differ."""
     data = contralesional_inhibition_experiment(cohort).inputs
-    diff = data["delta_fma_active"] - data["delta_fma_sham"]
+    diff = data["fma_lasting_active"] - data["fma_lasting_sham"]
     masks = band_masks(data["fma0"])
     mild = masks["mild"]
     cells = [f"{diff[m].mean():+.3f}" for m in masks.values()]
     return (
         f"| {label} | {int(mild.sum())} | {np.count_nonzero(diff[mild])} | "
         + " | ".join(cells)
-        + f" | {data['delta_fma_sham'][mild].mean():.2f} |"
+        + f" | {data['fma_lasting_sham'][mild].mean():.2f} |"
     )
 
 
@@ -338,10 +338,10 @@ def study(variants: Mapping[str, Mapping[str, float]], n: int, seed: int) -> lis
     """
     rows = [
         "",
-        "### V6 paired difference (active − sham, FMA-UE day 14 → 90) under variants",
+        "### V6 lasting paired difference (active − sham, FMA-UE day 90) under variants",
         "",
         "| variant | mild n | mild patients differing | mild | moderate | severe "
-        "| mild sham gain |",
+        "| mild sham FMA-UE day 90 |",
         "|" + "---|" * 7,
     ]
     states: list[str] = []

@@ -536,6 +536,33 @@ excitability, relaxing back with `homeostasis_days`; so stimulation needs
 surviving, available units to act on (a target with no surviving units is inert). Every number is in
 the therapy table below.
 
+**After-effects of their own (issue 23).** During the day's therapy trials the
+after-effect also shifts the inhibition the stimulated hemisphere exerts on the
+other one (the conditioning volley of IHI scales with its M1's excitability):
+
+    k_h' = k_h · max(1 + `stimulation_ihi_coupling` · mean_M1,alive(response · shift)_other, 0)
+
+(the mean over the other M1's units weighted by their availability: dead units
+exert nothing) on top of the activity dependence of IHI (less active units inhibit
+less). The
+same k' gates the plasticity of those trials (inhibition received suppresses
+plasticity). 1 Hz rTMS of contralesional M1 thus lowers the drive of its units
+(its uncrossed and reticular contribution to the paretic arm) and the inhibition of
+ipsilesional M1 (Takeuchi et al. 2005 Stroke 36:2681; Pal et al. 2005 J
+Neurophysiol 94:1668): a patient whose ipsilesional M1 carries the arm gains, one
+whose contralesional M1 carries part of it loses, with no band named anywhere
+(Bradnam et al. 2012 Cereb Cortex 22:2662; Di Pino et al. 2014 Nat Rev Neurol
+10:597). The day's per-unit after-effect (response · shift, session mean) is kept
+in the state (`stim_shift`, zero on days without a session) and an assessment
+right after that session (the next record day) sees it: every scale's attempts run
+with the shifted drive and k', and virtual TMS records MEPs at 120% of the RMT
+before the session with the shifted excitability, for ipsilesional and
+contralesional M1 (`mep_amplitude_mv`, `mep_contralesional_mv`, `ihi_ratio`,
+`ihi_ratio_contralesional`). The next day it is gone; what lasts is only what the
+altered balance did to the training's use-dependent learning (plus the small
+`stimulation_carryover`). Neutral: `stimulation_ihi_coupling` = 0 and assessments
+on days not right after a session reproduce the model without this mechanism.
+
 ## 6. Assessments (`assess/`)
 
 On an assessment day each scale is administered as attempts of its items at the

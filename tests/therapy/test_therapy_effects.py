@@ -13,7 +13,7 @@ from strokesim.therapy import parse_protocol
 from strokesim.therapy.schedule import compile_protocol
 
 DAYS = 40
-RECORD = Record((3, 20, 40))
+RECORD = Record((3, 19, 40))
 SCORES = ("fma_ue", "arat", "safe", "mrc", "fma_items")
 
 
@@ -98,7 +98,10 @@ def test_stimulation_without_surviving_tissue_has_no_effect(method: str, target:
 
 FACILITATORY = ("rtms_high_freq", "itbs", "tdcs_anodal")
 INHIBITORY = ("rtms_1hz", "ctbs", "tdcs_cathodal")
-ASSESSED_DAY = 20  # the 11th session of 20 (days 5–24, weekdays)
+# record day 19 reads the end of day 18, a weekend day after 10 of the 15 sessions (days
+# 5–24, weekdays): the lasting carry-over, without a session's acute after-effect (that
+# one is read right after a session: tests/therapy/test_stimulation_after_effects.py)
+ASSESSED_DAY = 19
 
 
 @pytest.fixture(scope="module")

@@ -22,32 +22,61 @@ FMA0 = np.arange(0.0, 67.0)
 WIGGLE = 0.05 * np.where(np.arange(FMA0.size) % 2 == 0, 1.0, -1.0)
 
 
-def test_v6_benefit_rising_with_fma0_passes_and_crosses_at_43() -> None:
-    sham = np.full(FMA0.size, 5.0)
+def _v6(acute_active, acute_sham, lasting_active=None, lasting_sham=None, **kwargs):
+    """V6 with the acute FMA-UE equal in both arms and a lasting difference given or 0."""
+    flat = np.full(FMA0.size, 40.0)
+    lasting_active = flat if lasting_active is None else lasting_active
+    lasting_sham = flat if lasting_sham is None else lasting_sham
+    return contralesional_inhibition(
+        FMA0, acute_active, acute_sham, flat, flat, lasting_active, lasting_sham, **kwargs
+    )
+
+
+def test_v6_acute_benefit_rising_with_fma0_passes_and_crosses_at_43() -> None:
+    sham = np.full(FMA0.size, 80.0)
     active = sham + 0.1 * (FMA0 - 43.0) + WIGGLE
-    result = contralesional_inhibition(FMA0, active, sham, n_boot=200)
+    result = _v6(active, sham, n_boot=200)
     measured = result.measured
     assert measured["slope_on_fma0"] == pytest.approx(0.1, abs=0.01)
     assert measured["crossover_fma0"] == pytest.approx(43.0, abs=0.5)
-    assert measured["mild_mean_difference"] > 0 and measured["mild_mean_difference_ci_low"] > 0
-    assert measured["severe_mean_difference"] < 0
-    assert measured["bands_ordered"] == 1.0
+    assert measured["mild_acute_difference"] > 0 and measured["mild_acute_difference_ci_low"] > 0
+    assert measured["severe_acute_difference"] < 0
+    assert measured["mild_acute_fma_difference"] == 0.0
     assert (measured["n_mild"], measured["n_moderate"], measured["n_severe"]) == (24, 14, 29)
     low, high = result.ci["crossover_fma0"]
     assert low < 43.0 < high
+    # band means at their mean FMA0 (severe 14, moderate 35.5, mild 54.5) cross at 43 too
+    assert measured["crossover_band_means_fma0"] == pytest.approx(43.0, abs=1.0)
     assert result.passed
 
 
 def test_v6_inhibition_that_harms_mild_patients_fails() -> None:
     sham = np.zeros(FMA0.size)
-    result = contralesional_inhibition(FMA0, -0.1 * (FMA0 - 43.0) + WIGGLE, sham, n_boot=50)
+    result = _v6(-0.1 * (FMA0 - 43.0) + WIGGLE, sham, n_boot=50)
     assert result.measured["slope_on_fma0"] < 0
     assert not result.passed
 
 
+def test_v6_crossover_outside_30_to_50_fails() -> None:
+    sham = np.zeros(FMA0.size)
+    result = _v6(0.1 * (FMA0 - 20.0) + WIGGLE, sham, n_boot=50)
+    assert result.measured["crossover_fma0"] == pytest.approx(20.0, abs=0.5)
+    assert not result.passed
+
+
+def test_v6_large_lasting_difference_fails_although_the_acute_effect_passes() -> None:
+    sham = np.full(FMA0.size, 80.0)
+    active = sham + 0.1 * (FMA0 - 43.0) + WIGGLE
+    lasting_sham = np.full(FMA0.size, 40.0)
+    result = _v6(active, sham, lasting_sham + 3.0 + WIGGLE, lasting_sham, n_boot=50)
+    assert result.measured["severe_lasting_difference"] == pytest.approx(3.0, abs=0.05)
+    assert not result.passed
+    assert _v6(active, sham, lasting_sham + 1.0 + WIGGLE, lasting_sham, n_boot=50).passed
+
+
 def test_v6_mismatched_lengths_raise() -> None:
     with pytest.raises(ValueError, match="differ in length"):
-        contralesional_inhibition(FMA0, FMA0, FMA0[:-1])
+        _v6(FMA0, FMA0[:-1])
 
 
 # ---- V7 -------------------------------------------------------------------------------

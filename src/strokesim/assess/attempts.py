@@ -12,7 +12,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from strokesim.model.dynamics import limb_drive_scales
+from strokesim.model.dynamics import limb_drive_scales, stimulated_ihi
 from strokesim.model.lesion import PatientConstants
 from strokesim.model.network import attempt, performance
 from strokesim.model.state import (
@@ -63,6 +63,10 @@ def attempt_tasks(
     """
     avail = availability(constants, day, state.overuse_loss)
     scale_p, scale_n = limb_drive_scales(state, constants, day, params)
+    # right after a stimulation session its after-effect acts on the drive of the
+    # stimulated units and on the inhibition their hemisphere exerts (zero otherwise)
+    acute = 1.0 + state.stim_shift
+    scale_p, scale_n = scale_p * acute, scale_n * acute
     excess = reflex_excess(state, constants, day, params)
     if limb == 1:
         excess = jnp.zeros_like(excess)
@@ -80,7 +84,7 @@ def attempt_tasks(
         target,
         scale_p if limb == 0 else scale_n,
         avail,
-        state.ihi,
+        stimulated_ihi(state.ihi, state.stim_shift, avail, params),
         descending_survival(constants),
         jnp.stack([constants.crt, 1.0]),
         state.reticulospinal if limb == 0 else jnp.asarray(1.0),

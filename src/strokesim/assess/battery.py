@@ -19,10 +19,11 @@ from strokesim.assess.laterality import laterality_index, paretic_hand_tasks, ta
 from strokesim.assess.scoring import perceived
 from strokesim.assess.spasticity import felt_reflex_excess, modified_ashworth
 from strokesim.assess.strength import grip_strength_kg, mrc_grades, safe_score
-from strokesim.assess.tms import virtual_tms
+from strokesim.assess.tms import ihi_ratio, virtual_tms
 from strokesim.model.anatomy import TASK_FAMILIES
+from strokesim.model.dynamics import stimulated_ihi
 from strokesim.model.lesion import PatientConstants
-from strokesim.model.state import PatientState, reflex_excess
+from strokesim.model.state import PatientState, availability, reflex_excess
 from strokesim.model.tasks import (
     TaskSet,
     arat_tasks,
@@ -118,15 +119,35 @@ def assess_patient(
     mas = modified_ashworth(felt, params)
     # TMS excites the corticospinal neurons of stunned (functionally depressed) units
     # too: MEP status marks corticospinal integrity (Stinear et al. 2007 Brain 130:170)
+    # right after a stimulation session its after-effect shifts each M1's excitability
+    # and the inhibition it exerts (stimulated_ihi); zero on other days
+    acute = jnp.mean(state.stim_shift[:, :N_M1_UNITS], axis=1)
+    ihi_now = stimulated_ihi(
+        state.ihi, state.stim_shift, availability(constants, day, state.overuse_loss), params
+    )
     tms = virtual_tms(
         constants.alive,
         constants.cst,
         state.weights.w_cross[0],
         template.weights.w_cross[0],
         jnp.mean(state.excitability[0, :N_M1_UNITS]),
-        state.ihi[0],
+        ihi_now[0],
         keys[8],
         params,
+        acute[0],
+    )
+    # contralesional M1: MEP in the non-paretic hand, IHI from ipsilesional M1 onto it
+    intact = jnp.ones_like(constants.alive)
+    tms_contra = virtual_tms(
+        intact,
+        intact,
+        state.weights.w_cross[1],
+        template.weights.w_cross[1],
+        jnp.mean(state.excitability[1, :N_M1_UNITS]),
+        ihi_now[1],
+        keys[11],
+        params,
+        acute[1],
     )
     activity = task_m1_activity(practice["activity"], _HAND_TASKS)
     mal = jnp.clip(
@@ -145,6 +166,10 @@ def assess_patient(
         "mas_elbow": mas[0],
         "mas_wrist": mas[1],
         **tms,
+        "mep_contralesional_mv": tms_contra["mep_amplitude_mv"],
+        # the contralesional M1's own MEP is present in practice; the ratio is kept where
+        # it is not (extreme parameters) since the paretic MEP does not gate it
+        "ihi_ratio_contralesional": ihi_ratio(ihi_now[1], params),
         "laterality_index": laterality_index(activity),
         "paretic_use_fraction": state.use,
         "mal_amount": mal,

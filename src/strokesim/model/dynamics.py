@@ -61,6 +61,7 @@ __all__ = [
     "overuse_step",
     "session_share",
     "shaped_share",
+    "stimulated_ihi",
 ]
 
 _PRACTICE = practice_tasks()
@@ -262,6 +263,27 @@ def _stim_unit_gain(per_target: jnp.ndarray) -> jnp.ndarray:
     return jnp.stack([ipsi, jnp.full((N_UNITS,), per_target[1])])
 
 
+def stimulated_ihi(
+    ihi: jnp.ndarray, unit_shift: jnp.ndarray, avail: jnp.ndarray, params: dict[str, float]
+) -> jnp.ndarray:
+    """Transcallosal inhibition onto [ipsi, contra] under a stimulation after-effect, (2,).
+
+    The inhibition a hemisphere exerts scales with the excitability of its M1, which
+    stimulation shifts: ``k_h' = k_h · max(1 + c · mean_M1 shift_other, 0)`` with
+    ``c = stimulation_ihi_coupling`` (Takeuchi et al. 2005 Stroke 36:2681: 1 Hz rTMS of
+    contralesional M1 reduced its inhibition of ipsilesional M1). This acts on top of
+    the activity dependence of the inhibition (:func:`cortical_responses`: less active
+    units inhibit less). ``unit_shift`` is the fractional after-effect per unit, (2, U),
+    averaged over the M1 units able to fire (``avail``, (2, U)): units that are dead
+    exert nothing, so stimulating an M1 with none left changes no inhibition. With no
+    shift, or ``c = 0``, the inhibition is unchanged.
+    """
+    alive = avail[:, :N_M1_UNITS]
+    own = jnp.sum(alive * unit_shift[:, :N_M1_UNITS], axis=1) / (jnp.sum(alive, axis=1) + 1e-6)
+    factor = jnp.maximum(1.0 + params["stimulation_ihi_coupling"] * own[::-1], 0.0)
+    return ihi * factor
+
+
 def _inhibition_gate(r: jnp.ndarray, ihi: jnp.ndarray, params: dict[str, float]) -> jnp.ndarray:
     """Plasticity gate of each hemisphere, (2,): inhibition received suppresses plasticity.
 
@@ -273,7 +295,9 @@ def _inhibition_gate(r: jnp.ndarray, ihi: jnp.ndarray, params: dict[str, float])
     return jnp.exp(-params["inhibition_plasticity_gating"] * ihi * other)
 
 
-def _attempts(w, state, constants, template, params, drive_scale, avail, limb, reflex_ex, k):
+def _attempts(
+    w, state, constants, template, params, drive_scale, avail, limb, reflex_ex, k, ihi=None
+):
     # the first k practice tasks; the non-paretic arm only does daily-life tasks
     return attempt(
         w,
@@ -281,7 +305,7 @@ def _attempts(w, state, constants, template, params, drive_scale, avail, limb, r
         _TARGET[:k],
         drive_scale,
         avail,
-        state.ihi,
+        state.ihi if ihi is None else ihi,
         descending_survival(constants),
         jnp.stack([constants.crt, 1.0]),
         state.reticulospinal if limb == 0 else jnp.asarray(1.0),
@@ -312,6 +336,8 @@ def daily_step(
     # stimulation acts on the units of its target area only (M1 or premotor)
     unit_shift = constants.stim_response * (_stim_unit_gain(day_in.excitability_shift + 1.0) - 1.0)
     scale_therapy = scale_p * (1.0 + unit_shift)
+    # ... and on the inhibition the stimulated hemisphere exerts on the other one
+    ihi_therapy = stimulated_ihi(state.ihi, unit_shift, avail, params)
 
     # effective trials: therapy weighted by feedback, engagement and VNS pairing, on
     # one scale for every kind of training; a session's consolidation saturates
@@ -341,7 +367,17 @@ def daily_step(
         )
         if passes.stimulation:
             r_t, _, h_t = _attempts(
-                w, state, constants, template, params, scale_therapy, avail, 0, reflex_ex, k
+                w,
+                state,
+                constants,
+                template,
+                params,
+                scale_therapy,
+                avail,
+                0,
+                reflex_ex,
+                k,
+                ihi_therapy,
             )
         else:
             r_t, h_t = r_d, h_d
@@ -357,7 +393,7 @@ def daily_step(
             r_d, _, _, _, r_t = aux
             therapy_gain = (
                 _stim_unit_gain(day_in.plasticity_gain_stim)
-                * _inhibition_gate(r_t, state.ihi, params)[:, None]
+                * _inhibition_gate(r_t, ihi_therapy, params)[:, None]
             )
             daily_gain = _inhibition_gate(r_d, state.ihi, params)[:, None]
             grads = jax.tree.map(
@@ -490,6 +526,7 @@ def daily_step(
         use,
         adaptation,
         overuse_loss,
+        unit_shift,
     )
     return new, use
 

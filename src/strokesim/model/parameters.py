@@ -756,6 +756,21 @@ _LITERATURE: tuple[Parameter, ...] = (
         "Fitzgerald 2006)",
         "Share of a session's excitability shift that persists to the next day.",
     ),
+    Parameter(
+        "stimulation_ihi_coupling",
+        1.0,
+        "1",
+        0.0,
+        2.0,
+        "Transcallosal inhibition follows the excitability of the conditioning M1: 1 Hz rTMS "
+        "of contralesional M1 reduced the inhibition it exerts on ipsilesional M1 (Takeuchi "
+        "et al. 2005 Stroke 36:2681) and of one M1 the IHI onto the other in healthy adults "
+        "(Pal et al. 2005 J Neurophysiol 94:1668); 1 = IHI shifts by the same fraction as "
+        "the stimulated M1's excitability (the conditioning volley scales with it); 0 = "
+        "neutral (stimulation leaves IHI strength alone)",
+        "Fractional change of the IHI a hemisphere exerts per unit of its M1's "
+        "stimulation after-effect.",
+    ),
     # --- assessment -----------------------------------------------------------------
     Parameter(
         "item_partial_threshold",

@@ -42,6 +42,10 @@ class PatientState(NamedTuple):
     use: jnp.ndarray  # () paretic share of daily-life actions on the last day
     bilateral_adaptation: jnp.ndarray  # () contralesional takeover of bimanual coordination
     overuse_loss: jnp.ndarray  # () share of stunned units lost for good to early overuse
+    #: (2, U) the acute after-effect of the latest day's stimulation session (fractional
+    #: excitability change per unit, individual response included; 0 on days without):
+    #: what an assessment right after that session sees
+    stim_shift: jnp.ndarray
 
 
 def initial_state(template: Template, params: dict[str, float]) -> PatientState:
@@ -57,6 +61,7 @@ def initial_state(template: Template, params: dict[str, float]) -> PatientState:
         use=jnp.asarray(0.5),
         bilateral_adaptation=jnp.asarray(0.0),
         overuse_loss=jnp.asarray(0.0),
+        stim_shift=jnp.zeros((2, N_UNITS)),
     )
 
 

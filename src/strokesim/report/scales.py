@@ -47,6 +47,12 @@ SCALES: dict[str, Scale] = {
     "mep_amplitude_mv": Scale("Motor evoked potential (MEP)", "MEP amplitude (mV)", 0, None),
     "rmt_percent": Scale("Resting motor threshold", "RMT (% stimulator output)", 0, 100),
     "ihi_ratio": Scale("Interhemispheric inhibition", "IHI ratio (conditioned / test)", 0, 1.5),
+    "mep_contralesional_mv": Scale(
+        "Contralesional MEP (non-paretic hand)", "MEP amplitude (mV)", 0, None
+    ),
+    "ihi_ratio_contralesional": Scale(
+        "Inhibition onto contralesional M1", "IHI ratio (conditioned / test)", 0, 1.5
+    ),
     "laterality_index": Scale("Laterality index (1 = normal)", "Laterality index (−1 to 1)", -1, 1),
     "paretic_use_fraction": Scale(
         "Paretic arm use in daily life", "Share of arm actions (fraction)", 0, 1

@@ -38,6 +38,8 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
     "mep_amplitude_mv": (0, None),
     "rmt_percent": (0, 100),
     "ihi_ratio": (0, None),
+    "mep_contralesional_mv": (0, None),
+    "ihi_ratio_contralesional": (0, None),
     "laterality_index": (-1, 1),
     "paretic_use_fraction": (0, 1),
     "mal_amount": (0, 5),

@@ -54,17 +54,22 @@ class StimulationDesign:
     start_day
         Snapshot and first session (days since onset; subacute, VALIDATION.md: 14).
     outcome_day
-        Day of the ΔFMA outcome (90).
+        Day of the lasting FMA-UE outcome (90).
+    acute_measure
+        Output variable of the acute outcome (% of healthy).
 
     Notes
     -----
     Doses from ``rtms_1hz_contralesional_training`` / ``sham_rtms_training``: 10
     weekday sessions of 1500 pulses at 90% RMT (25 min) right before 1 h of task
-    training with 300 repetitions (Takeuchi 2005 Stroke 36:2681).
+    training with 300 repetitions (Takeuchi 2005 Stroke 36:2681). The acute outcome
+    is ``acute_measure`` right after the last session: a timed paretic-hand score
+    without a ceiling for mild patients (VALIDATION.md).
     """
 
     start_day: int = 14
     outcome_day: int = 90
+    acute_measure: str = "paretic_dexterity"
 
 
 @dataclass(frozen=True)

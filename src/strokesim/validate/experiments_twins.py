@@ -16,7 +16,7 @@ import xarray as xr
 from numpy.typing import NDArray
 
 from strokesim.simulate import Record
-from strokesim.therapy import Protocol, beyond_usual_care
+from strokesim.therapy import BrainStimulation, Protocol, beyond_usual_care
 from strokesim.validate.experiments_cohort import BASELINE_DAY, ValidationCohort
 from strokesim.validate.experiments_data import ExperimentData
 from strokesim.validate.experiments_protocols import (
@@ -42,6 +42,7 @@ __all__ = [
     "chronic_intensive_experiment",
     "chronic_intensive_included",
     "contralesional_inhibition_experiment",
+    "last_stimulation_day",
     "learned_non_use_experiment",
     "measure_values",
     "patient_values",
@@ -61,30 +62,64 @@ def contralesional_inhibition_experiment(
 ) -> ExperimentData:
     """V6: 1 Hz rTMS of contralesional M1 before training vs sham, twins from day 14.
 
+    The acute outcome is assessed on the day of the last session, right after it
+    (record day ``last session + 1``: the state at the end of that day, with the
+    session's after-effect acting; docs/dataset.md), the lasting one on
+    ``design.outcome_day``.
+
     Returns
     -------
     ExperimentData
         ``inputs`` of :func:`~strokesim.validate.metrics.contralesional_inhibition`:
-        ``fma0`` (day 3), ``delta_fma_active`` and ``delta_fma_sham`` (FMA-UE
-        change from ``start_day`` to ``outcome_day``, points).
+        ``fma0`` (day 3); ``acute_active`` and ``acute_sham`` (``design.acute_measure``
+        after the last session, % of healthy); ``fma_acute_active`` and
+        ``fma_acute_sham`` (FMA-UE then, points); ``fma_lasting_active`` and
+        ``fma_lasting_sham`` (FMA-UE on the outcome day, points).
     """
     fma0 = patient_values(cohort.assess(BASELINE_DAY), "fma_ue")
     arms = stimulation_protocols(design)
     start, end = design.start_day, design.outcome_day
-    result = cohort.run_arms(start, arms, Record((start, end)))
-    delta = {arm: arm_change(result, arm, "fma_ue", start, end) for arm in arms}
+    after = last_stimulation_day(arms["rtms"]) + 1
+    result = cohort.run_arms(start, arms, Record((start, after, end)))
+
+    def value(arm: str, name: str, day: int) -> NDArray[np.float64]:
+        return patient_values(result.sel(arm=arm, day=day), name)
+
+    measure = design.acute_measure
     return ExperimentData(
         "V6",
-        inputs={"fma0": fma0, "delta_fma_active": delta["rtms"], "delta_fma_sham": delta["sham"]},
-        figure={"days": np.asarray([start, end])},
+        inputs={
+            "fma0": fma0,
+            "acute_active": value("rtms", measure, after),
+            "acute_sham": value("sham", measure, after),
+            "fma_acute_active": value("rtms", "fma_ue", after),
+            "fma_acute_sham": value("sham", "fma_ue", after),
+            "fma_lasting_active": value("rtms", "fma_ue", end),
+            "fma_lasting_sham": value("sham", "fma_ue", end),
+        },
+        figure={"days": np.asarray([start, after, end])},
         design=(
             f"{cohort.n} virtual patients of the default cohort, usual care to day {start}; "
             f"twins from day {start}: active — {arms['rtms'].description} Sham — "
-            f"{arms['sham'].description} Outcome: FMA-UE change day {start} → {end}, "
-            f"paired (active − sham), by FMA0 band (day {BASELINE_DAY})."
+            f"{arms['sham'].description} Acute outcome: {measure} (% of healthy) and FMA-UE "
+            f"on day {after - 1} right after the last session (record day {after}), paired "
+            f"(active − sham), by FMA0 band (day {BASELINE_DAY}). Lasting outcome: FMA-UE "
+            f"on day {end}, paired."
         ),
         n_patients=cohort.n,
     )
+
+
+def last_stimulation_day(protocol: Protocol) -> int:
+    """Day (since onset) of the protocol's last brain-stimulation session."""
+    days = [
+        int(np.flatnonzero(c.session_mask(c.end_day + 1))[-1])
+        for c in protocol.components
+        if isinstance(c, BrainStimulation)
+    ]
+    if not days:
+        raise ValueError(f"protocol {protocol.name!r} has no brain stimulation")
+    return max(days)
 
 
 def learned_non_use_experiment(

@@ -14,6 +14,8 @@ literature behind each target.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -35,39 +37,71 @@ __all__ = [
 ]
 
 
+def _band_crossover(
+    fma0: NDArray[np.float64],
+    difference: NDArray[np.float64],
+    bands: dict[str, NDArray[np.bool_]],
+) -> float:
+    """FMA0 where the band means of ``difference`` first change sign, severe → mild.
+
+    Each band is placed at its mean FMA0; the crossing is interpolated linearly
+    between the two bands around it (NaN if the sign never changes or a band is
+    empty). An informational reading of V6's crossover that a line fitted to all
+    patients would bias toward the band with the largest effect.
+    """
+    points = [
+        (float(fma0[bands[name]].mean()), float(difference[bands[name]].mean()))
+        for name in ("severe", "moderate", "mild")
+        if bands[name].any()
+    ]
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
+        if y0 <= 0.0 < y1 or y0 >= 0.0 > y1:
+            return x0 + (x1 - x0) * (0.0 - y0) / (y1 - y0)
+    return float("nan")
+
+
 def contralesional_inhibition(
     fma0: ArrayLike,
-    delta_fma_active: ArrayLike,
-    delta_fma_sham: ArrayLike,
+    acute_active: ArrayLike,
+    acute_sham: ArrayLike,
+    fma_acute_active: ArrayLike,
+    fma_acute_sham: ArrayLike,
+    fma_lasting_active: ArrayLike,
+    fma_lasting_sham: ArrayLike,
     *,
     n_boot: int = 1000,
     seed: int | np.random.Generator = 0,
     alpha: float = 0.05,
 ) -> TargetResult:
-    """V6: inhibiting contralesional M1 helps mild patients and harms severe ones.
+    """V6: inhibiting contralesional M1 helps mild and harms severe patients while it acts.
 
     Parameters
     ----------
     fma0
         FMA-UE at day 3 (points, 0–66).
-    delta_fma_active
-        ΔFMA (day 14 → day 90, points) of the twin given 1 Hz rTMS to
-        contralesional M1 before each training session.
-    delta_fma_sham
-        ΔFMA of the twin given sham stimulation and the same training.
+    acute_active, acute_sham
+        Timed paretic-hand dexterity (% of healthy) right after the last of 10
+        sessions of 1 Hz rTMS to contralesional M1 before training, and of the twin
+        given sham and the same training.
+    fma_acute_active, fma_acute_sham
+        FMA-UE at the same time (points); reported beside the acute difference.
+    fma_lasting_active, fma_lasting_sham
+        FMA-UE on day 90 (points).
     n_boot, seed, alpha
         Bootstrap replicates (for the crossover), seed and 1 − confidence level.
 
     Returns
     -------
     TargetResult
-        Paired difference active − sham per LEAPS band: ``mild_mean_difference``
-        (FMA0 ≥ 43), ``moderate_mean_difference`` (29–42),
-        ``severe_mean_difference`` (≤ 28), with t intervals;
-        ``mild_mean_difference_ci_low``; ``slope_on_fma0``: OLS slope of the
-        difference on FMA0 (the chosen reading of "benefit rises with FMA0");
-        ``crossover_fma0``: FMA0 where that line crosses 0 (bootstrap interval);
-        ``bands_ordered``: 1 if mild > moderate > severe else 0 (informational).
+        Per LEAPS band (mild FMA0 ≥ 43, moderate 29–42, severe ≤ 28), paired
+        differences active − sham with t intervals: ``<band>_acute_difference``
+        (dexterity, % of healthy), ``<band>_acute_fma_difference`` (points,
+        informational), ``<band>_lasting_difference`` (FMA-UE day 90, points);
+        ``mild_acute_difference_ci_low``; ``slope_on_fma0``: OLS slope of the acute
+        difference on FMA0 (the reading of "rises with FMA0"); ``crossover_fma0``:
+        FMA0 where that line crosses 0 (bootstrap interval);
+        ``crossover_band_means_fma0``: where the band means change sign
+        (informational).
 
     Raises
     ------
@@ -76,44 +110,63 @@ def contralesional_inhibition(
 
     Notes
     -----
-    Di Pino 2014 Nat Rev Neurol (bimodal balance–recovery model); Bradnam 2012
-    Cereb Cortex; the crossover is expected near FMA-UE 40–46.
+    Acute: Bradnam et al. 2012 Cereb Cortex 22:2662 (cathodal tDCS of contralesional
+    M1 helped mild and worsened moderate–severe patients); Takeuchi et al. 2005 Stroke
+    36:2681; Di Pino et al. 2014 Nat Rev Neurol 10:597 (bimodal balance–recovery).
+    Lasting: Harvey et al. 2018 Stroke 49:2138 (NICHE: no lasting benefit).
     """
     start = as_vector("fma0", fma0)
-    active = as_vector("delta_fma_active", delta_fma_active)
-    sham = as_vector("delta_fma_sham", delta_fma_sham)
-    same_length(fma0=start, delta_fma_active=active, delta_fma_sham=sham)
-    difference = active - sham
+    values = {
+        name: as_vector(name, value)
+        for name, value in (
+            ("acute_active", acute_active),
+            ("acute_sham", acute_sham),
+            ("fma_acute_active", fma_acute_active),
+            ("fma_acute_sham", fma_acute_sham),
+            ("fma_lasting_active", fma_lasting_active),
+            ("fma_lasting_sham", fma_lasting_sham),
+        )
+    }
+    same_length(fma0=start, **values)
+    difference = values["acute_active"] - values["acute_sham"]
     bands = band_masks(start)
-    by_band = {
-        name: paired_mean_difference(active[members], sham[members], alpha=alpha)
-        for name, members in bands.items()
+    pairs = {
+        "acute_difference": ("acute_active", "acute_sham"),
+        "acute_fma_difference": ("fma_acute_active", "fma_acute_sham"),
+        "lasting_difference": ("fma_lasting_active", "fma_lasting_sham"),
+    }
+    estimates = {
+        f"{band}_{label}": paired_mean_difference(
+            values[a][members], values[b][members], alpha=alpha
+        )
+        for band, members in bands.items()
+        for label, (a, b) in pairs.items()
     }
     fit = ols_slope(start, difference, alpha=alpha)
 
     def crossover(x: NDArray[np.float64], y: NDArray[np.float64]) -> float:
         return ols_slope(x, y).x_intercept
 
-    means = [by_band[name].mean for name in ("mild", "moderate", "severe")]
     return make_result(
         "V6",
         {
-            **{f"{name}_mean_difference": estimate.mean for name, estimate in by_band.items()},
-            "mild_mean_difference_ci_low": by_band["mild"].ci.low,
+            **{name: estimate.mean for name, estimate in estimates.items()},
+            "mild_acute_difference_ci_low": estimates["mild_acute_difference"].ci.low,
             "slope_on_fma0": fit.slope,
             "crossover_fma0": fit.x_intercept,
-            "bands_ordered": float(means[0] > means[1] > means[2]),
-            **{f"n_{name}": float(estimate.n) for name, estimate in by_band.items()},
+            "crossover_band_means_fma0": _band_crossover(start, difference, bands),
+            **{f"n_{band}": float(members.sum()) for band, members in bands.items()},
         },
         {
-            **{f"{name}_mean_difference": estimate.ci for name, estimate in by_band.items()},
+            **{name: estimate.ci for name, estimate in estimates.items()},
             "slope_on_fma0": fit.slope_ci,
             "crossover_fma0": bootstrap_ci(
                 crossover, (start, difference), n_boot=n_boot, seed=seed, alpha=alpha
             ),
         },
-        "paired ΔFMA difference (rTMS − sham) by FMA0 band; "
-        f"line: {fit.slope:.3f}·FMA0 + {fit.intercept:.2f}, zero at FMA0 {fit.x_intercept:.1f}",
+        "paired acute dexterity difference (rTMS − sham, right after the last session) by "
+        f"FMA0 band; line: {fit.slope:.3f}·FMA0 + {fit.intercept:.2f}, zero at FMA0 "
+        f"{fit.x_intercept:.1f}; lasting: paired FMA-UE difference on day 90",
     )
 
 

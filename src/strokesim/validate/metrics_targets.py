@@ -196,18 +196,27 @@ TARGETS: Final[dict[str, TargetSpec]] = {
         ),
         TargetSpec(
             "V6",
-            "Contralesional inhibition helps mild, harms severe",
-            "Inhibiting contralesional M1 helps mildly and harms severely impaired patients.",
-            "Di Pino 2014 Nat Rev Neurol; Bradnam 2012 Cereb Cortex",
-            "Paired ΔFMA difference (rTMS − sham twins) by FMA0 band: mild mean > 0 "
-            "with 95% CI lower end > 0; severe mean ≤ 0; OLS slope of the difference "
-            "on FMA0 > 0 (benefit rises with FMA0). The FMA0 where that line crosses "
-            "0 is reported (expected near 40–46).",
+            "Contralesional inhibition helps mild, harms severe while it acts",
+            "Inhibiting contralesional M1 helps mildly and harms severely impaired patients "
+            "while the stimulation acts; no large lasting effect.",
+            "Di Pino 2014 Nat Rev Neurol; Bradnam 2012 Cereb Cortex; Takeuchi 2005 Stroke; "
+            "Harvey 2018 Stroke",
+            "Counterfactual twins from day 14, 10 sessions of 1 Hz rTMS to contralesional M1 "
+            "before 1 h of training vs sham. (a) Acute: paired difference (rTMS − sham) in "
+            "timed paretic-hand dexterity (% of healthy) right after the last session, by "
+            "FMA0 band: mild mean > 0 with 95% CI lower end > 0; severe mean ≤ 0; OLS line "
+            "of the difference on FMA0 rising (slope > 0) and crossing 0 at FMA0 30–50. The "
+            "FMA-UE difference is reported beside it. (b) Lasting: paired FMA-UE difference "
+            "on day 90 within ±2 points in every band.",
             {
-                "mild_mean_difference": _above(0.0),
-                "mild_mean_difference_ci_low": _above(0.0),
-                "severe_mean_difference": _at_most(0.0),
+                "mild_acute_difference": _above(0.0),
+                "mild_acute_difference_ci_low": _above(0.0),
+                "severe_acute_difference": _at_most(0.0),
                 "slope_on_fma0": _above(0.0),
+                "crossover_fma0": Range(30.0, 50.0),
+                "mild_lasting_difference": Range(-2.0, 2.0),
+                "moderate_lasting_difference": Range(-2.0, 2.0),
+                "severe_lasting_difference": Range(-2.0, 2.0),
             },
         ),
         TargetSpec(
