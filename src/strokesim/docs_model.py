@@ -450,21 +450,26 @@ neutral value that switches it off and reproduces the model before issue 23
 up over a session and saturates within about 30 min of practice (Classen et al.
 1998; Bütefisch et al. 2000); practice occludes further LTP-like plasticity
 (Ziemann et al. 2004; Rioult-Pedotti et al. 2000), for a while only (Stefan et
-al. 2006). Every kind of training is counted on one scale — effective trials
-n = repetitions · error signal kept (robot assistance) · engagement · VNS
-pairing — and a day with m minutes of sessions holds b = max(m /
-`session_block_minutes`, 1) blocks of capture capacity, so that the day
-consolidates only
+al. 2006). Every kind of training is counted on one scale — practised trials
+n = repetitions · error signal kept (robot assistance) — and a day with m
+minutes of sessions holds b = max(m / `session_block_minutes`, 1) blocks of
+capture capacity, so that the day consolidates only
 
-    n_s = n / (1 + s · n / b),   s = `session_saturation`
+    n_s = n / (1 + s · n / b) · engagement · VNS pairing,   s = `session_saturation`
 
-(half the capacity used at n = b/s; never more than b/s). n_s replaces n
-everywhere downstream: in the gradient (§4.3), the consolidation trigger x, the
-Hebbian drift (§4.4) and sprouting (§4.5). At the defaults (s = 1/150, 60-min
-blocks) a robot session of 1024 assisted movements in 45 min (717 effective)
-counts 124, a therapist's hour of 300 repetitions 100, and tripling a chronic
-hour from 100 to 300 repetitions raises n_s from 60 to 100; the Queen Square
-day (1000 repetitions in 6 h) counts 474 and 3 h of CIMT shaping (150) 112.
+(half the capacity used at n = b/s; never more than b/s before the gains). The
+neuromodulatory gains multiply after the saturation: reward and VNS-paired
+release of acetylcholine and norepinephrine (Engineer et al. 2019 Front
+Neurosci 13:280) raise what each practised movement leaves, they are not extra
+movements that occlude the session's capacity (counted before the saturation, a
+2× VNS gain became 1.2× and VNS-REHAB's contrast fell from +3.1 to +0.4 FMA-UE
+points at n = 1000). n_s replaces n everywhere downstream: in the gradient
+(§4.3), the consolidation trigger x, the Hebbian drift (§4.4) and sprouting
+(§4.5). At the defaults (s = 1/150, 60-min blocks) a robot session of 1024
+assisted movements in 45 min (717 effective) counts 124, a therapist's hour of
+300 repetitions 100, and tripling a chronic hour from 100 to 300 repetitions
+raises n_s from 60 to 100; the Queen Square day (1000 repetitions in 6 h)
+counts 474 and 3 h of CIMT shaping (150) 112.
 Robot hours, therapist hours and shaping differ only through their repetitions,
 error signal, engagement and minutes. `trials_saturation` (the day's total) and
 `consolidation_threshold` are sourced from this physiology, not from a dose

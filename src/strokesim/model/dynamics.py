@@ -170,14 +170,19 @@ def session_share(
     min of practice (Classen et al. 1998 J Neurophysiol 79:1117; Bütefisch et al.
     2000 PNAS 97:3661): practice occludes further LTP-like plasticity (Ziemann et al.
     2004 J Neurosci 24:1666), for a while only (Stefan et al. 2006 Cereb Cortex
-    16:376). Every kind of training is counted on one scale — ``n`` effective trials
-    = repetitions × error signal kept × engagement — and the day's ``minutes`` of
+    16:376). Every kind of training is counted on one scale — ``n`` practised trials
+    = repetitions × error signal kept — and the day's ``minutes`` of
     sessions hold ``b = max(minutes / session_block_minutes, 1)`` blocks of capture
     capacity, each saturating: the day's trials count as ``n / (1 + s·n/b)``,
     ``s = session_saturation``: half the capacity is used at ``n = b/s``, and the day
     never counts more than ``b/s`` trials. ``s = 0``: no saturation (1). The
-    saturated count is what the day's gradient, consolidation trigger, Hebbian drift
-    and sprouting see.
+    saturated count, times the neuromodulatory gains of the session (engagement, VNS
+    pairing), is what the day's gradient, consolidation trigger, Hebbian drift and
+    sprouting see. The gains multiply after the saturation: VNS-paired
+    neuromodulation (release of acetylcholine and norepinephrine timed with each
+    movement; Engineer et al. 2019 Front Neurosci 13:280) and reward raise how much
+    each practised movement changes; they do not add movements that occlude the
+    session's capacity.
     """
     blocks = jnp.maximum(minutes / params["session_block_minutes"], 1.0)
     return 1.0 / (1.0 + params["session_saturation"] * trials / blocks)
@@ -344,8 +349,12 @@ def daily_step(
     # (:func:`session_share`), and the day's total saturates too.
     vns = 1.0 + (day_in.vns_gain - 1.0) * day_in.vns_paired_fraction
     therapy_n = (_FAMILY_SHARE @ day_in.training_trials)[:k]
-    therapy_w = therapy_n * day_in.error_feedback * day_in.engagement * vns
-    therapy_w = therapy_w * session_share(jnp.sum(therapy_w), day_in.training_minutes, params)
+    # the session saturates on the repetitions and the error signal they carry; reward
+    # (engagement) and VNS-paired neuromodulation raise what each of them leaves, after
+    # the saturation (they gate plasticity, they are not extra movements)
+    practised = therapy_n * day_in.error_feedback
+    therapy_w = practised * session_share(jnp.sum(practised), day_in.training_minutes, params)
+    therapy_w = therapy_w * day_in.engagement * vns
     actions = params["daily_life_actions"] * params["daily_life_learning_weight"] / _N_DAILY
     daily_p = actions * use * _IS_DAILY[:k]
     daily_n = jnp.full((_N_DAILY,), actions) * (1.0 - use)
