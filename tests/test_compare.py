@@ -29,6 +29,7 @@ def _extra_training(start: int) -> object:
                     "duration_days": 90,
                     "sessions_per_week": 5,
                     "trials_per_session": 32,
+                    "minutes_per_session": 30,  # as usual care (the day's session minutes)
                 },
                 {
                     "kind": "task_training",

@@ -99,7 +99,7 @@ DEMO_PATIENTS: tuple[DemoPatient, ...] = (
         profile="moderate",
         band="moderate",
         mep_present=None,
-        spec=_patient("B-moderate", 67, "left", LesionSpec(affected=0.6, cst_load=0.3)),
+        spec=_patient("B-moderate", 67, "left", LesionSpec(affected=0.5, cst_load=0.3)),
     ),
     # A large cortical stroke, mostly penumbra, with the corticospinal tract largely spared.
     DemoPatient(
