@@ -47,3 +47,15 @@ def test_markdown_shows_the_figure_only_when_given():
     assert "![" not in external_markdown(results, n=10, seed=0)
     page = external_markdown(results, n=10, seed=0, figure="external_results.png")
     assert "](external_results.png)" in page
+
+
+def test_a_sign_only_finding_shows_its_published_point_estimate():
+    from strokesim.validate.external_trials import EXPLICIT_WEEK_5
+
+    assert EXPLICIT_WEEK_5.published.interval is None
+    assert EXPLICIT_WEEK_5.published.value is not None
+    figure = external_figure([_result(EXPLICIT_WEEK_5, 0.5, (0.4, 0.7), "consistent")])
+    (axes,) = [ax for ax in figure.axes if ax.get_visible()]
+    low, high = axes.get_xlim()
+    # the model's small estimate and the published +6 are on one axis
+    assert low < 0.4 and high > EXPLICIT_WEEK_5.published.value

@@ -4,7 +4,8 @@ One small panel per trial and per cohort, because their units differ (points,
 percentage points, points per week, percent of a group): the published effect
 with its 95% interval in grey, the model's estimate with its 95% bootstrap
 interval in blue, zero dashed for between-arm differences. A finding published
-by its sign only is drawn as the half-line on that side of zero. The panel
+by its sign only is drawn as the half-line on that side of zero, with its point
+estimate (hollow, when one was published) so that the size can be compared. The panel
 title carries the verdict as reported by :func:`strokesim.validate.external.reported_verdict`
 (marked when the check is not independent or in the calibration set).
 """
@@ -89,6 +90,12 @@ def _draw(axes: Axes, panel: _Panel) -> None:
         if published.value is not None:
             axes.plot([published.value], [_PUBLISHED_Y], "o", color=GREY, markersize=7)
         values += [p_low, p_high]
+    elif published.value is not None:
+        # sign only, with a published point estimate but no interval: hollow marker
+        axes.plot(
+            [published.value], [_PUBLISHED_Y], "o", color=GREY, markersize=7, fillstyle="none"
+        )
+        values.append(published.value)
     if panel.difference:
         axes.axvline(0.0, color="black", linestyle="--", linewidth=0.8)
         values.append(0.0)
