@@ -41,7 +41,6 @@ import numpy as np
 import strokesim  # noqa: F401  (sets the XLA device count before JAX loads)
 from strokesim import simulate
 from strokesim.cohort.population import sample_population
-from strokesim.model.lesion import LesionDescriptors
 from strokesim.model.parameters import model_parameters
 from strokesim.simulate import Record, VirtualPatients
 from strokesim.therapy.library import no_therapy
@@ -60,16 +59,7 @@ CONTROL_DAY = 7
 
 def _controls(n: int, seed: int, params: dict[str, float]) -> np.ndarray:
     ids = tuple(f"{CALIBRATION_IDS.controls}{i:05d}" for i in range(n))
-    ages = sample_population(ids, seed, params=params).age.astype(np.float32)
-    zero = np.zeros(n, np.float32)
-    people = VirtualPatients(
-        ids=ids,
-        descriptors=LesionDescriptors(zero, zero, zero, zero, ages),
-        affected_side=tuple("left" for _ in ids),
-        lesion_volume_ml=zero.copy(),
-        nihss=np.zeros(n, np.int16),
-        source=ids,
-    )
+    people = VirtualPatients.healthy(ids, sample_population(ids, seed, params=params).age)
     ds = simulate(
         people,
         no_therapy(),

@@ -141,3 +141,13 @@ def test_unit_fates_are_nested_in_lesion_size() -> None:
 def test_short_runs_still_label_nihss_in_range(population) -> None:
     ds = simulate(population.take(range(7)), days=2, record=Record((1, 2)), seed=5)
     assert dataset_violations(ds) == []
+
+
+def test_healthy_people_have_no_lesion_and_keep_their_ages() -> None:
+    people = VirtualPatients.healthy(("hc0", "hc1"), np.array([55.0, 71.5]))
+    assert len(people) == 2 and people.source == ("hc0", "hc1")
+    for field in ("affected", "stunned_share", "cst_load", "premotor_damage"):
+        assert np.all(getattr(people.descriptors, field) == 0)
+    assert people.descriptors.age.dtype == np.float32
+    np.testing.assert_array_equal(people.descriptors.age, [55.0, 71.5])
+    assert np.all(people.lesion_volume_ml == 0) and np.all(people.nihss == 0)

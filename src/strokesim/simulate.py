@@ -123,6 +123,24 @@ class VirtualPatients:
         )
 
     @classmethod
+    def healthy(cls, ids: tuple[str, ...], ages: np.ndarray) -> VirtualPatients:
+        """Lesion-free virtual people (healthy controls) of the given ages (years).
+
+        Every lesion descriptor, the lesion volume and the NIHSS are zero; the
+        "affected" side is nominally left (both sides are intact).
+        """
+        n = len(ids)
+        zero = np.zeros(n, np.float32)
+        return cls(
+            ids=tuple(ids),
+            descriptors=LesionDescriptors(zero, zero, zero, zero, np.asarray(ages, np.float32)),
+            affected_side=tuple("left" for _ in ids),
+            lesion_volume_ml=zero.copy(),
+            nihss=np.zeros(n, np.int16),
+            source=tuple(ids),
+        )
+
+    @classmethod
     def from_population(cls, draw: PopulationDraw) -> VirtualPatients:
         """Virtual patients of a sampled population (sides alternate by id hash)."""
         from strokesim.random_streams import id_hash

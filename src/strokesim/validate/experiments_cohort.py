@@ -33,7 +33,6 @@ from numpy.typing import NDArray
 from strokesim.branching import Snapshot, advance, onset, run_arms
 from strokesim.cohort.population import sample_population
 from strokesim.errors import UserInputError
-from strokesim.model.lesion import LesionDescriptors
 from strokesim.model.parameters import model_parameters
 from strokesim.simulate import Record, VirtualPatients
 from strokesim.therapy import Protocol, no_therapy, usual_care
@@ -287,16 +286,7 @@ class ValidationCohort:
             return self._controls[(n_controls, day)]
         ids = self.ids.control_ids(n_controls)
         draw = sample_population(ids, self.seed, params=self.params, population=self.population)
-        ages = draw.age.astype(np.float32)
-        zero = np.zeros(n_controls, np.float32)
-        controls = VirtualPatients(
-            ids=ids,
-            descriptors=LesionDescriptors(zero, zero, zero, zero, ages),
-            affected_side=tuple("left" for _ in ids),
-            lesion_volume_ml=zero.copy(),
-            nihss=np.zeros(n_controls, np.int16),
-            source=ids,
-        )
+        controls = VirtualPatients.healthy(ids, draw.age)
         start = onset(controls, no_therapy(), seed=self.seed, params=self.params)
         horizon = max(COURSE_HORIZON_DAYS, day)
         arms = run_arms(start, {"no_therapy": start.protocol}, days=horizon, record=Record((day,)))
