@@ -125,29 +125,24 @@ def assess_patient(
     ihi_now = stimulated_ihi(
         state.ihi, state.stim_shift, availability(constants, day, state.overuse_loss), params
     )
-    tms = virtual_tms(
-        constants.alive,
-        constants.cst,
-        state.weights.w_cross[0],
-        template.weights.w_cross[0],
-        jnp.mean(state.excitability[0, :N_M1_UNITS]),
-        ihi_now[0],
-        keys[8],
-        params,
-        acute[0],
-    )
-    # contralesional M1: MEP in the non-paretic hand, IHI from ipsilesional M1 onto it
+    # ipsilesional M1 (hemisphere 0: its surviving units and tract, MEP in the paretic
+    # hand) and contralesional M1 (hemisphere 1: intact, MEP in the non-paretic hand);
+    # each with the IHI it receives from the other
     intact = jnp.ones_like(constants.alive)
-    tms_contra = virtual_tms(
-        intact,
-        intact,
-        state.weights.w_cross[1],
-        template.weights.w_cross[1],
-        jnp.mean(state.excitability[1, :N_M1_UNITS]),
-        ihi_now[1],
-        keys[11],
-        params,
-        acute[1],
+    routes = ((constants.alive, constants.cst, keys[8]), (intact, intact, keys[11]))
+    tms, tms_contra = (
+        virtual_tms(
+            alive,
+            cst,
+            state.weights.w_cross[h],
+            template.weights.w_cross[h],
+            jnp.mean(state.excitability[h, :N_M1_UNITS]),
+            ihi_now[h],
+            key,
+            params,
+            acute[h],
+        )
+        for h, (alive, cst, key) in enumerate(routes)
     )
     activity = task_m1_activity(practice["activity"], _HAND_TASKS)
     mal = jnp.clip(
