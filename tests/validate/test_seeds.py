@@ -222,6 +222,8 @@ def test_each_seed_is_saved_and_resume_skips_finished_seeds(
               echo=lambda _: None)  # fmt: skip
     assert stub.seeds == [0, 1] and calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
     assert seed_path(tmp_path, 0).exists() and seed_path(tmp_path, 1).exists()
+    document = seed_path(tmp_path, 1).with_suffix(".md").read_text()
+    assert "| V2 " in document and "| V5 " in document and "--seed 1" in document
     lines: list[str] = []
     runs = run_seeds(12, [0, 1, 2], tmp_path, only="V2,V5", resume=True, echo=lines.append)
     assert stub.seeds == [0, 1, 2]  # only seed 2 was run again

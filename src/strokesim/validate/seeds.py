@@ -308,7 +308,9 @@ def run_seeds(
     seeds
         Root seeds, e.g. ``[0, 1, 2, 3, 4]``.
     folder
-        Where ``seed_<seed>.json`` files go (created if missing).
+        Where ``seed_<seed>.json`` files go (created if missing), each with its
+        results document ``seed_<seed>.md`` (the table that ``strokesim validate
+        --seed <seed> --markdown`` writes).
     only, n_boot
         As for :func:`~strokesim.validate.battery.run_battery`.
     resume
@@ -326,6 +328,7 @@ def run_seeds(
         In the order of ``seeds``.
     """
     from strokesim.validate.battery import DEFAULT_N_BOOT, parse_only, run_battery
+    from strokesim.validate.report import results_markdown
 
     boot = DEFAULT_N_BOOT if n_boot is None else n_boot
     selected = parse_only(only)
@@ -349,6 +352,13 @@ def run_seeds(
         settings = {**battery.settings, "code_sha256": code}
         runs[seed] = SeedRun(seed, battery.results, settings, battery.seconds)
         path = save_seed_run(runs[seed], seed_path(folder, seed))
+        # the seed's own results document, as `strokesim validate --seed K --markdown`
+        # writes it (docs/validation_results.md is seed 0's)
+        atomic_write_text(
+            path.with_suffix(".md"),
+            results_markdown(battery, path.with_suffix(".md")),
+            "--results-dir",
+        )
         failed = [r.target_id for r in battery.results if not r.passed]
         echo(
             f"seed {seed}: {battery.settings['total_seconds']} s, "
