@@ -393,18 +393,23 @@ def calibrate(
         return base | {f.name: float(v) for f, v in zip(free, x, strict=True)}
 
     evals = 0
+    best: tuple[float, np.ndarray] = (math.inf, np.zeros(len(free)))
 
     def f(z: np.ndarray) -> float:
-        nonlocal evals
+        nonlocal evals, best
         evals += 1
         t0 = time.time()
-        measured = chosen.measure(to_candidate(z), n, seed)
+        candidate = to_candidate(z)
+        measured = chosen.measure(candidate, n, seed)
         outside = np.clip(-z, 0, None) + np.clip(z - 1, 0, None)
         value = objective_value(measured, chosen.objective) + 100.0 * float(np.sum(outside))
+        if value < best[0]:
+            best = (value, z.copy())
         shown = ", ".join(
             f"{t.label}={measured.get(t.label, np.nan):.3f}" for t in chosen.objective
         )
-        log(f"[{evals:3d}] J={value:7.3f} ({time.time() - t0:.0f}s) {shown}")
+        values = ", ".join(f"{p.name}={candidate[p.name]:.4g}" for p in free)
+        log(f"[{evals:3d}] J={value:7.3f} ({time.time() - t0:.0f}s) {shown} | {values}")
         return value
 
     z0 = np.array([(base[f.name] - f.low) / (f.high - f.low) for f in free])
@@ -419,8 +424,11 @@ def calibrate(
             "initial_simplex": _simplex(z0),
         },
     )
-    best = to_candidate(res.x)
-    return {f.name: round(best[f.name], 4) for f in free}
+    # the best point evaluated: when the budget runs out in the middle of an iteration,
+    # its last trial point can beat every vertex of the simplex that scipy returns
+    chosen_z = best[1] if best[0] < float(res.fun) else res.x
+    result = to_candidate(chosen_z)
+    return {f.name: round(result[f.name], 4) for f in free}
 
 
 def _simplex(start: np.ndarray, step: float = 0.15) -> np.ndarray:
@@ -451,19 +459,24 @@ def calibrate_all(
     ValueError
         If a skipped stage has no stored value for one of its parameters.
     """
+    # refuse before running anything: a stage found unskippable only after the
+    # others have run would throw their results away
+    for name in STAGE_ORDER:
+        if name in stages:
+            continue
+        missing = [f.name for f in STAGES[name].free if stored is None or f.name not in stored]
+        if missing:
+            raise ValueError(
+                f"stage {name} is skipped but no stored values were given for {missing}; "
+                f"run stage {name}"
+            )
     values: dict[str, float] = {}
     minutes: dict[str, float] = {}
     for name in STAGE_ORDER:
         stage = STAGES[name]
         names = [f.name for f in stage.free]
         if name not in stages:
-            missing = [k for k in names if stored is None or k not in stored]
-            if missing:
-                raise ValueError(
-                    f"stage {name} is skipped but no stored values were given for {missing}; "
-                    f"run stage {name}"
-                )
-            assert stored is not None
+            assert stored is not None  # checked above
             values |= {k: stored[k] for k in names}
             log(f"stage {name}: stored values {[values[k] for k in names]}")
             continue

@@ -172,9 +172,32 @@ def test_a_skipped_stage_keeps_its_stored_values_and_later_stages_start_from_the
     with pytest.raises(ValueError, match="stage B is skipped"):
         cal.calibrate_all(settings, log=lambda _: None, stages="A")
     # a stage whose parameters calibrated.json does not record yet cannot be skipped
+    # ... and that is refused before any stage runs (a late refusal lost a run's results)
     partial = {k: v for k, v in stored.items() if k != "max_command_gain"}
+    seen.clear()
     with pytest.raises(ValueError, match="max_command_gain"):
         cal.calibrate_all(settings, log=lambda _: None, stages="BC", stored=partial)
+    assert seen == []
+
+
+def test_the_best_point_evaluated_is_returned_when_the_budget_ends_mid_iteration(cal, monkeypatch):
+    free = (cal.Free("plasticity_peak", 2.0, 10.0, "T"),)
+    seen: list[float] = []
+
+    def metrics(candidate, n, seed):
+        seen.append(candidate["plasticity_peak"])
+        return {"T.plasticity_peak": candidate["plasticity_peak"]}
+
+    objective = (cal.Term("T", "plasticity_peak", 9.5, 1.0),)
+    stage = cal.Stage("T", free, objective, size="n", evals="max_evals", metrics=metrics)
+    monkeypatch.setitem(cal.STAGES, "T", stage)
+    lines: list[str] = []
+    for budget in range(2, 9):
+        seen.clear()
+        result = cal.calibrate(10, 0, budget, log=lines.append, stage="T")
+        closest = min(seen, key=lambda v: abs(v - 9.5))
+        assert result["plasticity_peak"] == pytest.approx(closest, abs=1e-4)
+    assert "plasticity_peak=" in lines[-1]  # each evaluation logs its candidate
 
 
 def test_written_settings_name_the_calibration_seed_and_id_prefixes(cal):
