@@ -66,7 +66,6 @@ RESUME_KEYS: Final[tuple[str, ...]] = (
 #: Package files left out of :func:`code_hash`: they present results, not compute them.
 PRESENTATION_FILES: Final[frozenset[str]] = frozenset(
     {
-        "cli.py",
         "validate/__main__.py",
         "validate/documented.py",
         "validate/report.py",
@@ -74,6 +73,8 @@ PRESENTATION_FILES: Final[frozenset[str]] = frozenset(
         "validate/seeds_report.py",
     }
 )
+#: Package folders left out of :func:`code_hash` as a whole (the command line).
+PRESENTATION_FOLDERS: Final[tuple[str, ...]] = ("cli/",)
 #: Version of the per-seed JSON layout.
 FORMAT_VERSION: Final[int] = 1
 
@@ -214,7 +215,7 @@ def parse_seeds(text: str | Sequence[int]) -> list[int]:
 
 
 def code_hash() -> str:
-    """sha256 of the package's Python sources (less :data:`PRESENTATION_FILES`).
+    """sha256 of the package's Python sources (less the presentation files and folders).
 
     A saved seed is reused only if the code that computed it is the code running
     now, so ``--resume`` never mixes results of two versions of the model.
@@ -225,7 +226,7 @@ def code_hash() -> str:
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*.py")):
         relative = path.relative_to(root).as_posix()
-        if relative not in PRESENTATION_FILES:
+        if relative not in PRESENTATION_FILES and not relative.startswith(PRESENTATION_FOLDERS):
             digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 

@@ -17,32 +17,16 @@ from typing import Annotated
 
 import typer
 
+from strokesim.cli.common import DISCLAIMER, progress_bar, user_errors
+from strokesim.cli.options import Horizon, LibrarySize, Method, RecordFile, SeedNumber
 from strokesim.errors import UserInputError
 
 __all__ = ["plan", "predict", "register"]
 
-RecordFile = Annotated[
-    Path,
-    typer.Argument(
-        help="Patient record (.csv, one or many patients; or .toml).",
-        metavar="RECORD",
-        show_default=False,
-    ),
-]
-Horizon = Annotated[
-    int, typer.Option(help="Last day of the prediction (days since stroke).", metavar="DAY")
-]
+#: The output folder of the prediction commands.
 Out = Annotated[
     Path, typer.Option(help="Output folder (one subfolder per patient).", metavar="DIR")
 ]
-LibrarySize = Annotated[
-    int,
-    typer.Option("--library", help="Prior virtual patients simulated per patient.", metavar="N"),
-]
-Method = Annotated[
-    str, typer.Option(help="Calibration: is (importance sampling) or smc (+ resample-move).")
-]
-Seed = Annotated[int, typer.Option(help="Root seed.", metavar="SEED")]
 
 
 def _check(horizon: int, library: int, method: str, seed: int) -> None:
@@ -69,7 +53,6 @@ def _run(
     protocols: list[str] | None,
     n_draws: int,
 ) -> None:
-    from strokesim.cli import DISCLAIMER, _progress_bar
     from strokesim.io import atomic_write_text
     from strokesim.io.atomic import atomic_path
     from strokesim.outputs import output_folder, write_all
@@ -108,7 +91,7 @@ def _run(
         plan_writers = []
         for r in records:
             days = library_days([o.day for o in r.observations if needs_day(o.measure)], horizon)
-            with _progress_bar(f"{r.patient_id}: simulating library", then="calibrating") as bar:
+            with progress_bar(f"{r.patient_id}: simulating library", then="calibrating") as bar:
                 lib = build_library(library, seed, days, age=r.age, progress=bar)
                 post = calibrate(r, lib, method=method, seed=seed, progress=bar)
             base = baselines_for(r, horizon)
@@ -127,7 +110,7 @@ def _run(
             lines.append(line)
             sub = folder / r.patient_id
             if protocols is not None:
-                with _progress_bar(f"{r.patient_id}: simulating twins", then="ranking") as bar:
+                with progress_bar(f"{r.patient_id}: simulating twins", then="ranking") as bar:
                     result = plan(
                         post,
                         candidates,
@@ -203,12 +186,11 @@ def predict(
     out: Out = Path("results/predict"),
     library: LibrarySize = 512,
     method: Method = "smc",
-    seed: Seed = 0,
+    seed: SeedNumber = 0,
 ) -> None:
     """Calibrate the model to each patient's record and predict recovery with 50/80/95% bands."""
-    from strokesim.cli import _user_errors
 
-    with _user_errors():
+    with user_errors():
         _run(record_file, horizon, out, library, method, seed, None, 0)
 
 
@@ -229,13 +211,12 @@ def plan(
     draws: Annotated[
         int, typer.Option(help="Posterior draws simulated per protocol.", metavar="N")
     ] = 64,
-    seed: Seed = 0,
+    seed: SeedNumber = 0,
 ) -> None:
     """Rank candidate protocols for each patient by expected gain over usual care."""
-    from strokesim.cli import _user_errors
     from strokesim.predict.planner import DEFAULT_CANDIDATES
 
-    with _user_errors():
+    with user_errors():
         names = (
             list(DEFAULT_CANDIDATES)
             if protocols is None

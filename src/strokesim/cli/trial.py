@@ -14,13 +14,11 @@ from typing import Annotated
 
 import typer
 
+from strokesim.cli.common import DISCLAIMER, progress_bar, user_errors
+from strokesim.cli.options import TrialFile
 from strokesim.errors import UserInputError
 
 __all__ = ["power", "register", "trial"]
-
-TrialFile = Annotated[
-    Path, typer.Argument(help="Trial spec (TOML).", metavar="TRIAL.toml", show_default=False)
-]
 
 
 def _sizes(text: str) -> list[int]:
@@ -51,9 +49,7 @@ def trial(
     ] = Path("results"),
 ) -> None:
     """Emulate one randomised trial: every enrolled twin randomised once, analysed as planned."""
-    from strokesim.cli import DISCLAIMER, _progress_bar, _user_errors
-
-    with _user_errors():
+    with user_errors():
         from strokesim.io import atomic_write_text
         from strokesim.io.atomic import atomic_path
         from strokesim.outputs import output_folder, write_all
@@ -63,7 +59,7 @@ def trial(
 
         loaded = load_trial(spec_file)
         with output_folder(out) as folder:
-            with _progress_bar("simulating arms", then="analysing") as progress:
+            with progress_bar("simulating arms", then="analysing") as progress:
                 pool = simulate_pool(loaded, progress=progress)
             if len(pool) < 2 * len(pool.arms):
                 raise UserInputError(
@@ -122,9 +118,7 @@ def power(
     ] = Path("results"),
 ) -> None:
     """Power per sample size by replicated parallel-group emulation from one twin pool."""
-    from strokesim.cli import DISCLAIMER, _progress_bar, _user_errors
-
-    with _user_errors():
+    with user_errors():
         import pandas as pd
 
         from strokesim.io import atomic_write_text
@@ -152,13 +146,13 @@ def power(
         if len(loaded.spec.arms) < 2:
             raise UserInputError("arms", "power needs two arms (control first)")
         with output_folder(out) as folder:
-            with _progress_bar("simulating arms", then="emulating") as progress:
+            with progress_bar("simulating arms", then="emulating") as progress:
                 pool = simulate_pool(loaded, progress=progress)
             if len(pool) < 2:
                 raise UserInputError("screening", f"only {len(pool)} patients pass screening")
             total = replicates * (len(sizes) * (2 if fractions else 1) + 1)
             done = 0
-            with _progress_bar("emulating trials", then="writing") as progress:
+            with progress_bar("emulating trials", then="writing") as progress:
 
                 def tick() -> None:
                     nonlocal done

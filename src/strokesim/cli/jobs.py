@@ -1,9 +1,10 @@
 """Job options of the command line (``--run-dir``, ``--chunk-size``, ``--workers``, Dask).
 
-The options are shared by commands that run on :mod:`strokesim.jobs`
-(``strokesim simulate`` today); :func:`check_job_options` validates them before
-any simulation starts (one line naming the option, exit 2, nothing written) and
-:func:`simulate_job` runs the job and returns its dataset.
+The option types are in :mod:`strokesim.cli.options`; they are shared by
+commands that run on :mod:`strokesim.jobs` (``strokesim simulate`` today).
+:func:`check_job_options` validates them before any simulation starts (one line
+naming the option, exit 2, nothing written) and :func:`simulate_job` runs the
+job and returns its dataset.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -25,65 +26,10 @@ if TYPE_CHECKING:
     from strokesim.simulate import VirtualPatients
     from strokesim.therapy import Protocol
 
-__all__ = [
-    "ChunkSize",
-    "DaskFlag",
-    "JobOptions",
-    "Resume",
-    "RunDir",
-    "Scheduler",
-    "Workers",
-    "check_job_options",
-    "simulate_job",
-]
+__all__ = ["DEFAULT_CHUNK_SIZE", "JobOptions", "check_job_options", "simulate_job"]
 
 #: Patients per chunk unless ``--chunk-size`` says otherwise.
 DEFAULT_CHUNK_SIZE = 512
-
-RunDir = Annotated[
-    Path | None,
-    typer.Option(
-        "--run-dir",
-        help="Keep the run in this folder: manifest.json and one Parquet part per chunk, "
-        "written as each chunk finishes (default: a temporary folder, removed at the end).",
-        metavar="DIR",
-        show_default=False,
-    ),
-]
-ChunkSize = Annotated[
-    int,
-    typer.Option("--chunk-size", help="Patients per chunk (1–100000).", metavar="N"),
-]
-Workers = Annotated[
-    int,
-    typer.Option(
-        "--workers",
-        help="Local worker processes (1: this process), or Dask workers with --dask.",
-        metavar="N",
-    ),
-]
-DaskFlag = Annotated[
-    bool,
-    typer.Option("--dask", help="Run the chunks on a Dask LocalCluster of --workers processes."),
-]
-Scheduler = Annotated[
-    str | None,
-    typer.Option(
-        "--scheduler",
-        help="Run the chunks on an existing Dask scheduler, e.g. tcp://10.0.0.5:8786 "
-        "(its workers must see --run-dir).",
-        metavar="ADDRESS",
-        show_default=False,
-    ),
-]
-Resume = Annotated[
-    bool,
-    typer.Option(
-        "--resume",
-        help="Continue the run in --run-dir: skip its finished chunks (checked by checksum; "
-        "the settings must be the same).",
-    ),
-]
 
 
 @dataclass(frozen=True)
