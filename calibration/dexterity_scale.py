@@ -19,10 +19,12 @@ into ``model/parameters.py``):
 
 The score is ``score(β) = score(0) · R^β`` with R the direct-route reserve, so R is
 read from two runs (β = 0 and β = 1, the same patients and streams) and β solved
-by bisection on those arrays. At ``--n 600`` this takes about nine minutes on 2 CPU
-cores (the registry values: β = 0.598, reference 0.958; 151 patients in the band,
-median 64.0, IQR 56.2–71.1; controls 100.0 ± 11.9). At n = 300 with other ids β
-came out 0.756: the band's median moves by a few points between samples.
+by bisection on those arrays. At ``--n 600`` this took 133 s on 2 CPU cores
+(2026-12-07, after the recalibration on the calibration cohorts; the registry values:
+β = 0.6342, reference 0.9645; 143 patients in the band, median 64.0, IQR 56.6–71.0;
+controls 100.0 ± 12.1, range 47.7–126.8). The earlier values (β = 0.598, reference
+0.958) were derived on the battery's own patients, before the recalibration; at n = 300
+with other ids β came out 0.756: the band's median moves by a few points between samples.
 
 The patients and controls are the calibration cohorts of ``calibrate.py`` (ids
 ``cal-vp…``/``cal-hc…``, root seed ``CALIBRATION_SEED``), disjoint from every

@@ -25,60 +25,45 @@ import time
 from study_cli import study_main  # calibration/ is on the path of its scripts
 
 import strokesim  # noqa: F401  (sets the XLA device count before JAX loads)
-from strokesim.model.parameters import REGISTRY, model_parameters
+from strokesim.cohort.population import POPULATION_PARAMETERS
+from strokesim.model.parameters import REGISTRY, Parameter, model_parameters
 from strokesim.validate.battery import run_battery
 from strokesim.validate.metrics_core import check_ranges
 
 #: Parameter → the battery target it bears on most directly (set by hand, not fitted;
-#: ``max_command_gain`` is fitted by stage A of ``calibrate.py`` from its next stored run,
-#: which then removes it from here).
+#: ``max_command_gain`` left this list when stage A of ``calibrate.py`` fitted it, 2026-12-07).
 HAND_SET: dict[str, str] = {
-    "max_command_gain": "V1",
     "coordination_noise_gain": "V11",
     "inhibition_plasticity_gating": "V6",
+    # population parameters: the default cohort is drawn again at each value
+    "cst_load_scale": "V2",
+    "premotor_share_max": "V1",
 }
 
 
-#: Population parameters set by hand that shape the default cohort (and so V1, V2, V4)
-#: but that this study does not run (they are not model parameters): listed with
-#: their basis, from the population registry.
-POPULATION_HAND_SET: tuple[str, ...] = ("severity_a", "severity_b")
-
-
-def population_rows() -> list[str]:
-    """The list of population parameters set by hand, with value, range and basis."""
-    from strokesim.cohort.population import POPULATION_PARAMETERS
-
-    rows = [
-        "",
-        "### Population parameters set by hand (not run by this study)",
-        "",
-        "They shape the default cohort, and so every target read from it (V1, V2, V4, V10). "
-        "Stage A of calibration/calibrate.py now fits them against V4/V10; until a full run "
-        "of it is stored, the registry holds these hand-set values.",
-        "",
-    ]
-    for name in POPULATION_HAND_SET:
-        p = POPULATION_PARAMETERS[name]
-        rows.append(f"- `{name}` = {p.value:g} (range {p.low:g}–{p.high:g}): {p.source}")
-    return rows
+def registry_entry(name: str) -> Parameter:
+    """A hand-set parameter's entry, in the model or the population registry."""
+    return REGISTRY[name] if name in REGISTRY else POPULATION_PARAMETERS[name]
 
 
 def range_points(name: str) -> tuple[float, ...]:
     """The registry range's low end, the parameter's value and the high end."""
-    p = REGISTRY[name]
+    p = registry_entry(name)
     return (p.low, p.value, p.high)
 
 
 def result_row(name: str, value: float, target: str, n: int, seed: int) -> str:
     """One table row: the target's verdict and ranged values with ``name`` at ``value``."""
-    params = model_parameters(**{name: value})
-    result = run_battery(n=n, seed=seed, only=target, params=params).results[0]
+    if name in POPULATION_PARAMETERS:
+        run = run_battery(n=n, seed=seed, only=target, population={name: value})
+    else:
+        run = run_battery(n=n, seed=seed, only=target, params=model_parameters(**{name: value}))
+    result = run.results[0]
     checks = check_ranges(target, result.measured)
     cells = "; ".join(
         f"{key} {result.measured[key]:.3g}{'' if ok else ' ✗'}" for key, ok in checks.items()
     )
-    mark = " (value)" if value == REGISTRY[name].value else ""
+    mark = " (value)" if value == registry_entry(name).value else ""
     verdict = "pass" if result.passed else "FAIL"
     return f"| `{name}` | {value:g}{mark} | {target} | {verdict} | {cells} |"
 
@@ -97,7 +82,7 @@ def study(n: int, seed: int) -> list[str]:
             rows.append(result_row(name, value, target, n, seed))
             elapsed = time.perf_counter() - started
             print(f"{name} = {value:g}: {elapsed:.0f} s", file=sys.stderr, flush=True)
-    return rows + population_rows()
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -131,12 +131,6 @@ def test_the_calibration_cohort_draws_other_patients_than_the_battery(cal) -> No
     assert _traits(again) == _traits(ValidationCohort(n, 0))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="calibrated.json predates the disjoint calibration cohorts (issue 30 item 1): it "
-    "was fitted at seed 0 with the battery's ids; the next full run with --write rewrites it "
-    "and this test then passes (remove this mark).",
-)
 def test_the_shipped_calibration_was_run_on_the_calibration_cohorts(cal) -> None:
     settings = json.loads(cal.CALIBRATED.read_text())["settings"]
     assert settings["seed"] == cal.CALIBRATION_SEED

@@ -57,10 +57,10 @@ _ARM_GRADES = 5
 _NIHSS_STREAM = 7
 
 _SEVERITY_BASIS = (
-    "Set by hand until a full run of stage A, which now fits it against V4/V10 (the "
-    "cohort-wide shares that read the severity mix), is stored (the stored fit predates it): "
-    "Beta(1.1, 1.4) has mean 0.44 and gives each LEAPS band about a third of the day-3 "
-    "default cohort (n = 50, seed 0: 38% mild, 28% moderate, 34% severe); docs/hand_set.md"
+    "Shape of the latent severity, calibrated against V4/V10 (PREP2's accuracy and the "
+    "spasticity prevalences are shares of the whole cohort and move with its severity mix) "
+    "on the calibration cohorts (calibration/calibrate.py, stage A); starting value "
+    "Beta(1.1, 1.4), mean 0.44, about a third of the day-3 cohort in each LEAPS band"
 )
 
 #: The population parameters with their literature or hand-set values.
@@ -166,7 +166,7 @@ _POPULATION_LITERATURE: dict[str, Parameter] = {
             1.0,
             2.0,
             "Set by hand: above 1 so that the largest strokes reach a complete corticospinal "
-            "load (clipped at 1) despite the scatter",
+            "load (clipped at 1) despite the scatter; not fitted (docs/hand_set.md)",
             "CST load at latent severity 1, before scatter: load = scale · s^exponent.",
         ),
         Parameter(
@@ -176,7 +176,8 @@ _POPULATION_LITERATURE: dict[str, Parameter] = {
             0.5,
             1.0,
             "Set by hand: premotor cortex is hit less often than M1 by the MCA strokes that "
-            "cause arm paresis; its dead share is a uniform share 0–max of M1's affected share",
+            "cause arm paresis; its dead share is a uniform share 0–max of M1's affected share; "
+            "not fitted (docs/hand_set.md)",
             "Largest premotor damage as a share of the M1 share affected.",
         ),
         Parameter(

@@ -121,9 +121,9 @@ _LITERATURE: tuple[Parameter, ...] = (
         1.0,
         4.0,
         "Effort reserve: everyday and test movements use a fraction of maximal voluntary "
-        "drive (Riek 2000; McCrea 2005 task demands 20–50% MVC); set by hand until a full "
-        "run of stage A, which now fits it against V1, is stored (the stored fit predates "
-        "it): V1 across its range in docs/hand_set.md",
+        "drive (Riek 2000; McCrea 2005 task demands 20–50% MVC), so a reserve of 2–5× is "
+        "plausible; calibrated against V1 (how much of their potential MEP+ patients "
+        "regain), on the calibration cohorts (calibration/calibrate.py, stage A)",
         "Most a person can scale a task's motor command up to reach its target.",
     ),
     Parameter(
@@ -864,11 +864,12 @@ _LITERATURE: tuple[Parameter, ...] = (
     ),
     Parameter(
         "direct_route_dexterity_exponent",
-        0.598,
+        0.6342,
         "1",
         0.0,
         4.0,
-        "Derived: computed by calibration/dexterity_scale.py (n = 600, seed 0) so that "
+        "Derived: computed by calibration/dexterity_scale.py (n = 600 of the calibration "
+        "cohort cal-vp, seed 104729, 2026-12-07) so that "
         "patients of the default cohort with FMA-UE 52–64 on day 180 have the median "
         "timed dexterity of hemiparetic patients with FMA-UE 58 (IQR 52–64): SHAP "
         "index of function 64 (IQR 44–85; Tanaka et al. 2019 BioMed Res Int "
@@ -879,11 +880,12 @@ _LITERATURE: tuple[Parameter, ...] = (
     ),
     Parameter(
         "dexterity_healthy_success",
-        0.958,
+        0.9645,
         "performance",
         0.5,
         1.0,
-        "Derived: computed by calibration/dexterity_scale.py (500 controls, seed 0) as "
+        "Derived: computed by calibration/dexterity_scale.py (500 calibration controls "
+        "cal-hc, seed 104729) as "
         "the mean success × speed "
         "of healthy virtual adults on the paretic-dexterity tasks, so that they average "
         "100% as age norms do (Mathiowetz et al. 1985 Am J Occup Ther 39:386)",
