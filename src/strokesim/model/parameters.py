@@ -868,8 +868,8 @@ _LITERATURE: tuple[Parameter, ...] = (
         "1",
         0.0,
         4.0,
-        "Derived: computed by calibration/dexterity_scale.py (n = 600 of the calibration "
-        "cohort cal-vp, seed 104729, 2026-12-07) so that "
+        "Derived: computed by dexterity_scale.py (n = 600 patients of its own cohort, root seed "
+        "104729, disjoint from every reported cohort; 2026-12-07) so that "
         "patients of the default cohort with FMA-UE 52–64 on day 180 have the median "
         "timed dexterity of hemiparetic patients with FMA-UE 58 (IQR 52–64): SHAP "
         "index of function 64 (IQR 44–85; Tanaka et al. 2019 BioMed Res Int "
@@ -884,8 +884,8 @@ _LITERATURE: tuple[Parameter, ...] = (
         "performance",
         0.5,
         1.0,
-        "Derived: computed by calibration/dexterity_scale.py (500 calibration controls "
-        "cal-hc, seed 104729) as "
+        "Derived: computed by dexterity_scale.py (500 controls of its own, root seed 104729) "
+        "as "
         "the mean success × speed "
         "of healthy virtual adults on the paretic-dexterity tasks, so that they average "
         "100% as age norms do (Mathiowetz et al. 1985 Am J Occup Ther 39:386)",
