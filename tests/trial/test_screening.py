@@ -45,3 +45,12 @@ def test_inclusion_reason_is_the_stated_exclusion_reason() -> None:
     enrolled, reasons = screen(spec, measures)
     assert enrolled.tolist() == [False, True, False]
     assert reasons == ["FMA-UE outside 20–60", "", "FMA-UE outside 20–60"]
+
+
+def test_an_fma_item_rule_reads_the_item() -> None:
+    spec = ScreeningSpec.model_validate(
+        {"day": 8, "include": [{"measure": "finger_mass_extension", "min": 1}]}
+    )
+    enrolled, reasons = screen(spec, {"finger_mass_extension": np.array([0.0, 1.0, 2.0])})
+    assert enrolled.tolist() == [False, True, True]
+    assert reasons == ["not finger_mass_extension 1–", "", ""]

@@ -15,7 +15,6 @@ import pytest
 
 from strokesim.errors import UserInputError
 from strokesim.report.html import DISCLAIMER
-from strokesim.validate.__main__ import main
 from strokesim.validate.battery import BatteryResult, run_battery, validate_command
 from strokesim.validate.metrics import TARGETS
 from strokesim.validate.report import results_markdown, write_validation_report
@@ -87,11 +86,14 @@ def test_bad_options_fail_before_any_simulation(tmp_path: Path) -> None:
         validate_command(n=N, only="V5", report=blocker / "validation.html")
 
 
-def test_module_entry_point_reports_bad_input_with_exit_code_2(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    assert main(["--n", "20", "--only", "V0"]) == 2
-    assert "error: --only" in capsys.readouterr().err
+def test_the_command_line_reports_bad_input_with_exit_code_2() -> None:
+    from typer.testing import CliRunner
+
+    from strokesim.cli import app
+
+    result = CliRunner().invoke(app, ["validate", "--n", "20", "--only", "V0"])
+    assert result.exit_code == 2
+    assert "--only" in result.stderr and "V0" in result.stderr
 
 
 @pytest.mark.slow

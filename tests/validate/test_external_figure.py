@@ -6,9 +6,11 @@ import pytest
 
 from strokesim.report.plots import figure_png
 from strokesim.validate.external import CohortResult, ExternalResult, external_markdown
-from strokesim.validate.external_cohorts import WINTERS_2016
 from strokesim.validate.external_figure import external_figure
-from strokesim.validate.external_trials import DOSE_TRIAL, VECTORS, VNS_REHAB
+from strokesim.validate.external_trials import external_check
+
+DOSE_TRIAL, VECTORS = external_check("Lang 2016 dose"), external_check("VECTORS")
+VNS_REHAB, WINTERS_2016 = external_check("VNS-REHAB"), external_check("Winters 2016")
 
 
 def _result(trial, estimate, ci, verdict) -> ExternalResult:
@@ -50,7 +52,7 @@ def test_markdown_shows_the_figure_only_when_given():
 
 
 def test_a_sign_only_finding_shows_its_published_point_estimate():
-    from strokesim.validate.external_trials import EXPLICIT_WEEK_5
+    EXPLICIT_WEEK_5 = external_check("EXPLICIT week 5")
 
     assert EXPLICIT_WEEK_5.published.interval is None
     assert EXPLICIT_WEEK_5.published.value is not None

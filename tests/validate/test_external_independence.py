@@ -17,7 +17,6 @@ from strokesim.validate.external import (
     reported_verdict,
     summary_line,
 )
-from strokesim.validate.external_cohorts import EXTERNAL_COHORTS, WINTERS_2016
 from strokesim.validate.external_independence import (
     DESIGN_CITATIONS,
     cites,
@@ -25,13 +24,14 @@ from strokesim.validate.external_independence import (
     independence_of_all,
 )
 from strokesim.validate.external_trials import (
-    DOSE_TRIAL,
+    EXTERNAL_COHORTS,
     EXTERNAL_TRIALS,
-    FLAME,
-    NICHE,
-    VA_ROBOTICS_12,
-    VNS_REHAB,
+    external_check,
 )
+
+DOSE_TRIAL, FLAME, NICHE = (external_check(k) for k in ("Lang 2016 dose", "FLAME", "NICHE"))
+VA_ROBOTICS_12, VNS_REHAB = external_check("VA ROBOTICS week 12"), external_check("VNS-REHAB")
+WINTERS_2016 = external_check("Winters 2016")
 
 CHECKS = [*EXTERNAL_TRIALS, *EXTERNAL_COHORTS]
 

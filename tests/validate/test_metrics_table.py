@@ -16,7 +16,7 @@ from strokesim.validate.metrics_targets import TARGETS, Range
 _MY_MODULES = [
     "strokesim.predict.prep2",
     "strokesim.predict.baselines",
-    "strokesim.validate.stats",
+    "strokesim.stats",
     "strokesim.validate.metrics",
     "strokesim.validate.metrics_core",
     "strokesim.validate.metrics_targets",

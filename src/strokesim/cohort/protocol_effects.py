@@ -17,9 +17,9 @@ from strokesim.branching import run_arms, snapshot
 from strokesim.cohort.population import sample_population
 from strokesim.compare import divergence_day
 from strokesim.simulate import Record, VirtualPatients
+from strokesim.stats import mean_ci
 from strokesim.therapy.library import usual_care
 from strokesim.therapy.schema import Protocol
-from strokesim.validate.stats import mean_ci
 
 __all__ = ["BANDS", "protocol_effects", "severity_band"]
 

@@ -29,6 +29,7 @@ from strokesim.branching import advance, run_arms, snapshot
 from strokesim.cohort.population import sample_population
 from strokesim.cohort.protocol_effects import BANDS, severity_band
 from strokesim.compare import divergence_day
+from strokesim.model.anatomy import FMA_ITEMS
 from strokesim.random_streams import PURPOSES
 from strokesim.simulate import Record, VirtualPatients
 from strokesim.trial.randomisation import allocate
@@ -149,6 +150,9 @@ def simulate_pool(
     later = advance(snap, diverge) if diverge > snap.day else snap
     late = tuple(d for d in record.days if d >= later.day)
     scores: dict[str, list[np.ndarray]] = {s: [] for s in _SCALES}
+    rules = (*spec.screening.include, *spec.screening.exclude)
+    item_names = sorted({r.measure for r in rules if r.measure in FMA_ITEMS})
+    items: dict[str, np.ndarray] = {}
     mep = None
     for k, (name, protocol) in enumerate(protocols.items()):
         if progress is not None:
@@ -170,6 +174,8 @@ def simulate_pool(
             scores[scale].append(values)
         if mep is None:
             mep = ds["mep_present"].values.astype(bool)
+            for item in item_names:  # FMA-UE items read by screening (control arm)
+                items[item] = ds["fma_items"].sel(fma_item=item).values.astype(float)
     if progress is not None:
         progress(len(protocols), len(protocols))
     days = list(record.days)
@@ -183,6 +189,7 @@ def simulate_pool(
         "arat": control["arat"][:, screen_at],
         "mep_present": mep[:, screen_at],
         "severity_band": band_all,
+        **{item: values[:, screen_at] for item, values in items.items()},
     }
     enrolled, reasons = screen(spec.screening, measures)
     table = pd.DataFrame({"patient": ids, **measures, "enrolled": enrolled, "reason": reasons})

@@ -25,6 +25,7 @@ from strokesim.cohort.population import POPULATION_PARAMETERS
 from strokesim.compare import divergence_day
 from strokesim.errors import UserInputError
 from strokesim.io.toml_config import read_toml
+from strokesim.model.anatomy import FMA_ITEMS
 from strokesim.simulate import MAX_DAYS
 from strokesim.therapy._errors import first_validation_error
 from strokesim.therapy._fields import StrictModel
@@ -39,6 +40,8 @@ __all__ = [
     "SEVERITY_BAND_DAY",
     "ArmSpec",
     "LoadedTrial",
+    "PublishedCheck",
+    "PublishedSpec",
     "TrialSpec",
     "load_trial",
     "parse_trial",
@@ -47,8 +50,12 @@ __all__ = [
 #: Range of each outcome scale (points).
 SCALE_RANGE: dict[str, tuple[int, int]] = {"fma_ue": (0, 66), "arat": (0, 57)}
 
-#: Simulated measures that screening and stratification can read.
+#: Simulated measures that screening and stratification can read; screening can also
+#: read any FMA-UE item by name (:data:`strokesim.model.anatomy.FMA_ITEMS`, scored 0–2).
 MEASURES = ("fma_ue", "arat", "mep_present", "severity_band")
+
+#: Range of one FMA-UE item (points).
+ITEM_RANGE: tuple[int, int] = (0, 2)
 
 #: Measures that stratification may use (categorical ones, read at baseline).
 BASELINE_MEASURES = ("severity_band", "mep_present")
@@ -66,7 +73,8 @@ RATER_NOISE_SD: dict[str, float] = {"fma_ue": 1.9, "arat": 1.1}
 _BANDS = ("mild", "moderate", "severe")
 
 Scale = Literal["fma_ue", "arat"]
-Measure = Literal["fma_ue", "arat", "mep_present", "severity_band"]
+#: A measure name: one of :data:`MEASURES` or an FMA-UE item (checked in :func:`parse_trial`).
+Measure = Annotated[str, Field(min_length=1)]
 Probability = Annotated[float, Field(ge=0.0, lt=1.0)]
 
 
@@ -144,6 +152,48 @@ class AnalysisSpec(StrictModel):
     subgroups: tuple[str, ...] = ("severity_band", "mep_present")
 
 
+class PublishedCheck(StrictModel):
+    """One published result the trial is compared with (``[[published.checks]]``).
+
+    A *contrast* check compares two arms' mean per-patient statistic (paired twins);
+    a *share* check (a prognostic cohort, one arm) reads the percentage of the
+    enrolled patients meeting ``reach`` at the visit. ``comparison``: ``interval``
+    (the model's estimate inside the published 95% interval) or ``sign`` (only the
+    sign was published: the model's 95% interval on that side of zero).
+    """
+
+    key: Annotated[str, Field(min_length=1, max_length=60)]
+    statistic: Literal["change", "responder", "weekly_slope", "share"] = "change"
+    contrast: tuple[str, str] | None = None  # (experimental, control) arm names
+    visit: Annotated[int, Field(ge=1)]  # days after randomisation of the outcome
+    therapy_weeks: Annotated[float, Field(gt=0.0)] = 1.0  # weekly_slope: change per week
+    reach: Criterion | None = None  # share: the outcome rule read at the visit
+    comparison: Literal["interval", "sign"]
+    value: float | None = None
+    interval: tuple[float, float] | None = None
+    counts: tuple[int, int] | None = None  # share: "k of n" published; value, Wilson interval
+    direction: Literal["positive", "negative"] | None = None
+    factor: Annotated[float, Field(gt=0.0)] = 1.0  # published numbers x factor (unit change)
+    note: str
+    emulation: str
+    group_text: str = ""  # share: the group's wording
+    outcome_text: str = ""  # share: the outcome's wording
+
+
+class PublishedSpec(StrictModel):
+    """The publication a trial spec emulates, and its checks (``[published]``).
+
+    ``set``: ``held_out`` (no parameter took a number from it) or ``calibration``
+    (``calibration_use`` says how its result informed a parameter; reported apart).
+    """
+
+    source: Annotated[str, Field(min_length=1)]
+    finding: Annotated[str, Field(min_length=1)]
+    set: Literal["held_out", "calibration"] = "held_out"
+    calibration_use: str | None = None
+    checks: tuple[PublishedCheck, ...]
+
+
 class TrialSpec(StrictModel):
     """A whole trial. ``arms[0]`` is the control arm of every comparison."""
 
@@ -158,6 +208,7 @@ class TrialSpec(StrictModel):
     dropout: DropoutSpec = DropoutSpec()
     rater_noise: RaterNoiseSpec = RaterNoiseSpec()
     analysis: AnalysisSpec = AnalysisSpec()
+    published: PublishedSpec | None = None
 
     @property
     def primary_visit(self) -> int:
@@ -266,6 +317,8 @@ def _check(spec: TrialSpec, base: Path | None) -> dict[str, Protocol]:
                 f"unknown {name!r}; allowed: {', '.join(BASELINE_MEASURES)}",
             )
     protocols = {arm.name: _arm_protocol(arm, i, base, rand.day) for i, arm in enumerate(spec.arms)}
+    if spec.published is not None:
+        _check_published(spec)
     diverge = divergence_day(list(protocols.values()), spec.last_day)
     if diverge < rand.day:
         raise UserInputError(
@@ -276,9 +329,53 @@ def _check(spec: TrialSpec, base: Path | None) -> dict[str, Protocol]:
     return protocols
 
 
+def _check_published(spec: TrialSpec) -> None:
+    """Cross-field checks of ``[published]``: arms, visits, interval or sign, set."""
+    published = spec.published
+    assert published is not None
+    if published.set == "calibration" and not published.calibration_use:
+        raise UserInputError("published.calibration_use", "say how the result informed a parameter")
+    if published.set == "held_out" and published.calibration_use:
+        raise UserInputError("published.set", "a trial with a calibration_use is 'calibration'")
+    if not published.checks:
+        raise UserInputError("published.checks", "give at least one check")
+    names = [arm.name for arm in spec.arms]
+    keys = [check.key for check in published.checks]
+    for i, check in enumerate(published.checks):
+        field = f"published.checks[{i}]"
+        if keys.index(check.key) != i:
+            raise UserInputError(f"{field}.key", f"{check.key!r} names two checks")
+        if check.visit not in spec.visits:
+            raise UserInputError(f"{field}.visit", f"must be one of the visits {list(spec.visits)}")
+        share = check.statistic == "share"
+        if share and (check.reach is None or check.contrast is not None):
+            raise UserInputError(f"{field}.reach", "a share check gives reach and no contrast")
+        if not share and (check.contrast is None or check.reach is not None):
+            raise UserInputError(f"{field}.contrast", "a contrast check gives contrast, no reach")
+        for arm in check.contrast or ():
+            if arm not in names:
+                raise UserInputError(f"{field}.contrast", f"unknown arm {arm!r} (arms: {names})")
+        if check.reach is not None:
+            _check_criterion(check.reach, f"{field}.reach", spec.randomisation.day)
+        interval = check.interval is not None or check.counts is not None
+        if check.comparison == "interval" and (not interval or check.direction is not None):
+            raise UserInputError(f"{field}.interval", "an interval check gives an interval")
+        if check.comparison == "sign" and (interval or check.direction is None):
+            raise UserInputError(f"{field}.direction", "a sign check gives a direction only")
+        if check.counts is not None and not 0 <= check.counts[0] <= check.counts[1] > 0:
+            raise UserInputError(f"{field}.counts", f"need 0 ≤ k ≤ n, n ≥ 1: {check.counts}")
+
+
 def _check_criterion(rule: Criterion, field: str, day: int) -> None:
-    if rule.measure in SCALE_RANGE:
-        low, high = SCALE_RANGE[rule.measure]
+    known = (*MEASURES, *FMA_ITEMS)
+    if rule.measure not in known:
+        raise UserInputError(
+            f"{field}.measure",
+            f"unknown {rule.measure!r}; one of {', '.join(MEASURES)} or an "
+            "FMA-UE item (e.g. finger_mass_extension)",
+        )
+    if rule.measure in SCALE_RANGE or rule.measure in FMA_ITEMS:
+        low, high = SCALE_RANGE.get(rule.measure, ITEM_RANGE)
         if rule.min is None and rule.max is None:
             raise UserInputError(field, "give min and/or max for a scale")
         for key in ("min", "max"):

@@ -3,9 +3,9 @@
 :func:`run_battery` runs the selected experiments on one
 :class:`~strokesim.validate.experiments.ValidationCohort` (shared simulations run
 once), applies each target's metric and times every target.
-:func:`validate_command` is the body of ``strokesim validate`` (and of
-``python -m strokesim.validate``): it prints the results table, writes the HTML
-report (and optionally a Markdown table) and returns the exit code.
+:func:`validate_command` is the body of ``strokesim validate``: it prints the
+results table, writes the HTML report (and optionally a Markdown table) and
+returns the exit code.
 
 Example
 -------
@@ -21,7 +21,6 @@ import inspect
 import json
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
@@ -30,6 +29,7 @@ import jax
 from strokesim import __version__
 from strokesim.errors import UserInputError
 from strokesim.io.atomic import prepare_output
+from strokesim.validate.battery_result import BatteryResult
 from strokesim.validate.experiments import (
     EXPERIMENTS,
     SNAPSHOT_DAYS,
@@ -76,38 +76,6 @@ METRICS: Final[dict[str, Callable[..., TargetResult]]] = {
 }
 #: Bootstrap replicates of the confidence intervals.
 DEFAULT_N_BOOT: Final[int] = 1000
-
-
-@dataclass(frozen=True)
-class BatteryResult:
-    """The outcome of a validation run.
-
-    Attributes
-    ----------
-    results
-        One :class:`~strokesim.validate.metrics.TargetResult` per selected target,
-        in VALIDATION.md order.
-    data
-        Target id → the experiment's data (metric inputs, figure arrays, design).
-    seconds
-        Target id → wall time (s) of its experiment and metric. A simulation shared
-        by several targets is counted for the first target that needs it (the
-        natural history for the first of V1–V5, V10, V11; a stretch of the
-        usual-care course for the first twin experiment that reaches it).
-    settings
-        Run settings for the report: n, seed, n_boot, version, parameter hash,
-        JAX backend, total seconds.
-    """
-
-    results: list[TargetResult]
-    data: dict[str, ExperimentData]
-    seconds: dict[str, float]
-    settings: dict[str, object] = field(default_factory=dict)
-
-    @property
-    def passed(self) -> bool:
-        """Whether every selected target passed."""
-        return all(result.passed for result in self.results)
 
 
 def parse_only(only: str | Iterable[str] | None) -> list[str]:

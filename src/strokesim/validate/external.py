@@ -1,6 +1,9 @@
-"""Run the held-out trials of :mod:`strokesim.validate.external_trials` and compare.
+"""Run the external checks (trial specs of ``validate/trials/``) and compare.
 
-Each trial branches the usual-care course of a
+The checks are trial specs (:mod:`strokesim.validate.external_trials`): their
+screening rules select patients with the trial engine's
+:func:`~strokesim.trial.screening.screen`, their arms are the specs' resolved
+protocols. Each trial branches the usual-care course of a
 :class:`~strokesim.validate.experiments_cohort.ValidationCohort` into its arms
 (counterfactual twins: the same patients, lesions and random streams in every
 arm), computes the per-patient statistic in the experimental and the control arm,
@@ -16,11 +19,11 @@ Each check carries its independence status
 calibration objective or protocol default takes from is reported as e.g.
 "consistent (not independent)" and is not counted among the independent
 consistent checks; a trial moved openly into the calibration set
-(:attr:`~strokesim.validate.external_trials.ExternalTrial.calibration_use`) is
-reported in a table of its own.
+(``set = "calibration"`` in its ``[published]`` table) is reported in a table of
+its own.
 
-The held-out cohorts of :mod:`strokesim.validate.external_cohorts` are read from the
-same cohort's usual-care course: the share of a group defined by an early sign that
+The held-out cohorts (one-arm specs with a ``share`` check) are read from the same
+cohort's usual-care course: the share of a group defined by an early sign that
 reaches an outcome, with a bootstrap CI, against the published share.
 """
 
@@ -38,19 +41,30 @@ from strokesim.errors import UserInputError
 from strokesim.io import atomic_write_text, prepare_output
 from strokesim.report.plots import save_figure
 from strokesim.simulate import Record
+from strokesim.stats import bootstrap_ci
 from strokesim.therapy import Protocol
+from strokesim.trial.screening import criterion_holds, screen
+from strokesim.trial.spec import ScreeningSpec
 from strokesim.validate.experiments_cohort import ValidationCohort
 from strokesim.validate.experiments_twins import arm_change, measure_values
-from strokesim.validate.external_cohorts import EXTERNAL_COHORTS, ExternalCohort
 from strokesim.validate.external_figure import external_figure
-from strokesim.validate.external_independence import Independence, independence
+from strokesim.validate.external_independence import independence
+from strokesim.validate.external_results import (
+    CohortResult,
+    ExternalResult,
+    compare_with_published,
+    counts_as_evidence,
+    per_patient_statistic,
+    reported_verdict,
+)
 from strokesim.validate.external_trials import (
+    EXTERNAL_COHORTS,
     EXTERNAL_TRIALS,
     STATISTIC_UNITS,
+    ExternalCohort,
     ExternalTrial,
     PublishedEffect,
 )
-from strokesim.validate.stats import bootstrap_ci
 
 __all__ = [
     "CohortResult",
@@ -69,135 +83,23 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class ExternalResult:
-    """The model's estimate of one trial's contrast, beside the published one.
+def screened(assessment: xr.Dataset, screening: ScreeningSpec) -> NDArray[np.bool_]:
+    """Mask: patients that pass ``screening``'s rules on an assessment (trial engine's screen).
 
-    Attributes
-    ----------
-    trial
-        The trial.
-    n_included
-        Virtual patients meeting the inclusion criteria.
-    arm_means
-        Mean per-patient statistic in every arm (the statistic's unit).
-    estimate, ci
-        Mean paired difference experimental − control, and its 95% bootstrap CI.
-    verdict
-        ``consistent``, ``higher`` or ``lower`` (see the module docstring).
-    independence
-        The check's independence status (``None``: not determined).
+    Each rule reads a total score or an FMA-UE item of the assessment
+    (:func:`~strokesim.validate.experiments_twins.measure_values`).
     """
-
-    trial: ExternalTrial
-    n_included: int
-    arm_means: dict[str, float]
-    estimate: float
-    ci: tuple[float, float]
-    verdict: str
-    independence: Independence | None = None
-
-
-@dataclass(frozen=True)
-class CohortResult:
-    """The model's share of a held-out cohort's group reaching its outcome.
-
-    Attributes
-    ----------
-    check
-        The cohort finding.
-    n_group
-        Virtual patients in the group.
-    estimate, ci
-        Percentage of the group reaching the outcome, and its 95% bootstrap CI.
-    verdict
-        ``consistent``, ``higher`` or ``lower`` than the published share.
-    independence
-        The check's independence status (``None``: not determined).
-    """
-
-    check: ExternalCohort
-    n_group: int
-    estimate: float
-    ci: tuple[float, float]
-    verdict: str
-    independence: Independence | None = None
-
-
-def reported_verdict(result: ExternalResult | CohortResult) -> str:
-    """The verdict as reported: marked when the check is no evidence of generalisation.
-
-    ``"<verdict> (calibration set)"`` for a trial moved into the calibration set,
-    ``"<verdict> (not independent)"`` for a check that shares a parameter,
-    objective or protocol default with it, the bare verdict otherwise.
-    """
-    check = result.trial if isinstance(result, ExternalResult) else result.check
-    if getattr(check, "calibration_use", None):
-        return f"{result.verdict} (calibration set)"
-    if result.independence is not None and not result.independence.independent:
-        return f"{result.verdict} (not independent)"
-    return result.verdict
-
-
-def _counts_as_evidence(result: ExternalResult | CohortResult) -> bool:
-    """A held-out (not calibration-set) check whose independence was found."""
-    check = result.trial if isinstance(result, ExternalResult) else result.check
-    status = result.independence
-    return (
-        not getattr(check, "calibration_use", None) and status is not None and (status.independent)
-    )
-
-
-def per_patient_statistic(trial: ExternalTrial, change: NDArray[np.float64]) -> NDArray[np.float64]:
-    """The trial's statistic for each patient from the outcome's change (points).
-
-    ``change`` as it is; ``responder``: 100 when the change reaches the trial's
-    ``responder_points`` and 0 otherwise (so that means are percentages);
-    ``weekly_slope``: change per week of therapy.
-
-    Examples
-    --------
-    >>> from strokesim.validate.external_trials import NICHE
-    >>> per_patient_statistic(NICHE, np.array([4.0, 5.0, 9.0])).tolist()
-    [0.0, 100.0, 100.0]
-    """
-    if trial.statistic == "change":
-        return change
-    if trial.statistic == "responder":
-        return np.where(change >= trial.responder_points, 100.0, 0.0)
-    return change / trial.therapy_weeks
-
-
-def compare_with_published(
-    published: PublishedEffect, estimate: float, ci: tuple[float, float]
-) -> str:
-    """``consistent``, ``higher`` or ``lower`` than the published effect.
-
-    Examples
-    --------
-    >>> from strokesim.validate.external_trials import VNS_REHAB, VECTORS
-    >>> compare_with_published(VNS_REHAB.published, 1.2, (0.9, 1.5))
-    'consistent'
-    >>> compare_with_published(VNS_REHAB.published, 0.5, (0.2, 0.8))
-    'lower'
-    >>> compare_with_published(VECTORS.published, 0.4, (0.1, 0.7))
-    'higher'
-    """
-    if published.interval is not None:
-        low, high = published.interval
-        if estimate < low:
-            return "lower"
-        return "higher" if estimate > high else "consistent"
-    if published.direction == "negative":
-        return "consistent" if ci[1] < 0 else "higher"
-    return "consistent" if ci[0] > 0 else "lower"
+    rules = (*screening.include, *screening.exclude)
+    measures = {rule.measure: measure_values(assessment, rule.measure) for rule in rules}
+    if not measures:
+        return np.ones(assessment.sizes["patient"], dtype=bool)
+    enrolled, _ = screen(screening, measures)
+    return enrolled
 
 
 def included_patients(cohort: ValidationCohort, trial: ExternalTrial) -> NDArray[np.bool_]:
-    """Mask over the cohort: patients meeting the trial's inclusion on its start day."""
-    baseline = measure_values(cohort.assess(trial.start_day), trial.inclusion_measure)
-    low, high = trial.inclusion
-    return (baseline >= low) & (baseline <= high)
+    """Mask over the cohort: patients meeting the trial's screening on its start day."""
+    return screened(cohort.assess(trial.start_day), trial.screening)
 
 
 def run_external_trial(
@@ -226,7 +128,7 @@ def run_external_trial(
     included = included_patients(cohort, trial)
     if not included.any():
         raise ValueError(f"{trial.key}: no virtual patient meets the inclusion criteria")
-    arms = trial.build_arms()
+    arms = dict(trial.arms)
     if simulated is None:
         simulated = cohort.run_arms(start, arms, Record((start, end)), patients=included)
         simulated_patients = included
@@ -307,7 +209,7 @@ def _shared_arms(trials: Sequence[ExternalTrial]) -> dict[str, _ArmGroup]:
     """Each trial's :class:`_ArmGroup`, keyed by trial key."""
     found: list[tuple[int, dict[str, Protocol], set[int], list[str]]] = []
     for trial in trials:
-        arms = trial.build_arms()
+        arms = dict(trial.arms)
         for start_day, group_arms, days, keys in found:
             if start_day == trial.start_day and group_arms == arms:
                 days.add(trial.outcome_day)
@@ -332,10 +234,13 @@ def run_external_cohort(
     ValueError
         If no virtual patient is in the group.
     """
-    group = check.group(cohort.assess(check.group_day))
+    group = screened(cohort.assess(check.group_day), check.group)
     if not group.any():
         raise ValueError(f"{check.key}: no virtual patient is in the group")
-    reached = np.where(check.outcome(cohort.assess(check.outcome_day))[group], 100.0, 0.0)
+    outcome = cohort.assess(check.outcome_day)
+    rule = check.reach
+    reached_rule = criterion_holds(rule, {rule.measure: measure_values(outcome, rule.measure)})
+    reached = np.where(reached_rule[group], 100.0, 0.0)
     estimate = float(reached.mean())
     ci = bootstrap_ci(reached, n_boot=n_boot, seed=cohort.seed)
     return CohortResult(
@@ -387,7 +292,7 @@ Calibration set (not counted): none.'
     every: list[ExternalResult | CohortResult] = [*results, *cohorts]
     held = [r for r in every if not _calibration_use(r)]
     consistent = [r for r in held if r.verdict == "consistent"]
-    independent = [r for r in held if _counts_as_evidence(r)]
+    independent = [r for r in held if counts_as_evidence(r)]
     both = [r for r in independent if r.verdict == "consistent"]
     moved = [f"{_key(r)} ({r.verdict})" for r in every if _calibration_use(r)]
     return (

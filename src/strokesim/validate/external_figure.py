@@ -6,7 +6,8 @@ with its 95% interval in grey, the model's estimate with its 95% bootstrap
 interval in blue, zero dashed for between-arm differences. A finding published
 by its sign only is drawn as the half-line on that side of zero, with its point
 estimate (hollow, when one was published) so that the size can be compared. The panel
-title carries the verdict as reported by :func:`strokesim.validate.external.reported_verdict`
+title carries the verdict as reported by
+:func:`strokesim.validate.external_results.reported_verdict`
 (marked when the check is not independent or in the calibration set).
 """
 
@@ -16,16 +17,14 @@ import math
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from strokesim.validate.external_results import CohortResult, ExternalResult, reported_verdict
 from strokesim.validate.external_trials import STATISTIC_UNITS, PublishedEffect
 from strokesim.validate.figures_style import BLUE, GREY, label_axes, new_figure
-
-if TYPE_CHECKING:
-    from strokesim.validate.external import CohortResult, ExternalResult
 
 __all__ = ["external_figure"]
 
@@ -49,8 +48,6 @@ class _Panel:
 
 
 def _panels(results: Sequence[ExternalResult], cohorts: Sequence[CohortResult]) -> list[_Panel]:
-    from strokesim.validate.external import reported_verdict  # the module imports this one
-
     panels = [
         _Panel(
             r.trial.key,

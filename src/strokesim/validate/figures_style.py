@@ -14,9 +14,9 @@ from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
 from strokesim.report._drawing import OKABE_ITO, new_figure
+from strokesim.stats import mean_ci
 from strokesim.validate.metrics import TARGETS, TargetResult
 from strokesim.validate.metrics_targets import band_masks
-from strokesim.validate.stats import mean_ci
 
 __all__ = [
     "BANDS",

@@ -19,6 +19,7 @@ import itertools
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from strokesim.stats import bootstrap_ci, mean_ci, ols_slope, paired_mean_difference
 from strokesim.validate.metrics_core import (
     TargetResult,
     as_vector,
@@ -26,7 +27,6 @@ from strokesim.validate.metrics_core import (
     same_length,
 )
 from strokesim.validate.metrics_targets import band_masks
-from strokesim.validate.stats import bootstrap_ci, mean_ci, ols_slope, paired_mean_difference
 
 __all__ = [
     "chronic_intensive",

@@ -22,9 +22,9 @@ from typing import Final
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from strokesim.stats import Interval, bootstrap_ci
 from strokesim.validate.metrics_core import TargetResult, as_vector, make_result, same_length
 from strokesim.validate.metrics_targets import band_masks
-from strokesim.validate.stats import Interval, bootstrap_ci
 
 __all__ = ["laterality_recovery", "pearson_r", "recovered_fraction"]
 

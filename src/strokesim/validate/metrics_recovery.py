@@ -22,6 +22,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from strokesim.predict.baselines import FMA_UE_MAX, is_non_fitter, recovered_fraction
 from strokesim.predict.prep2 import ARAT_BANDS, PREP2_CATEGORIES, arat_band, prep2_category
+from strokesim.stats import Interval, bootstrap_ci, mean_ci, ols_slope
 from strokesim.validate.metrics_core import (
     TargetResult,
     as_flags,
@@ -31,7 +32,6 @@ from strokesim.validate.metrics_core import (
     share,
 )
 from strokesim.validate.metrics_targets import LEAPS_MILD_MIN_FMA, LEAPS_SEVERE_MAX_FMA
-from strokesim.validate.stats import Interval, bootstrap_ci, mean_ci, ols_slope
 
 __all__ = [
     "mep_positive_outcome",

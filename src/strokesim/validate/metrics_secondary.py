@@ -18,6 +18,7 @@ from typing import Final
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from strokesim.stats import Interval, bootstrap_ci, odds_ratio_from_groups
 from strokesim.validate.metrics_core import (
     TargetResult,
     as_vector,
@@ -26,7 +27,6 @@ from strokesim.validate.metrics_core import (
     share,
 )
 from strokesim.validate.metrics_targets import LEAPS_SEVERE_MAX_FMA
-from strokesim.validate.stats import Interval, bootstrap_ci, odds_ratio_from_groups
 
 __all__ = ["nonparetic_deficit", "spasticity"]
 

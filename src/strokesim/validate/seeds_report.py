@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 
 from strokesim.report.html import DISCLAIMER
 from strokesim.validate.metrics_targets import TARGETS
-from strokesim.validate.seeds import TargetRobustness
+from strokesim.validate.seeds_results import TargetRobustness
 
 __all__ = [
     "format_seeds_table",

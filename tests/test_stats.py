@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats as scipy_stats
 
-from strokesim.validate.stats import (
+from strokesim.stats import (
     Interval,
     bootstrap_ci,
     mean_ci,

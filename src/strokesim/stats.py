@@ -1,6 +1,12 @@
-"""Small statistics for the validation battery: bootstrap, OLS line, odds ratio, means.
+"""Shared statistics: bootstrap, OLS line, odds ratio, means, Wilson interval.
 
-Everything is numpy/scipy only and deterministic given an explicit seed.
+Used by the validation battery (``validate/metrics*``), the external checks and
+``cohort/protocol_effects``; the trial analyses use statsmodels directly
+(:mod:`strokesim.trial.analysis`). The Wilson interval is statsmodels'. The others
+are kept as written because the battery's recorded results depend on them to the
+last bit (statsmodels' ``DescrStatsW``, scipy's ``linregress`` and
+``bootstrap`` agree only to rounding, or resample differently), and a
+recalibration relies on them. Everything is deterministic given an explicit seed.
 Inputs come from the simulator, so malformed inputs are developer errors
 (``ValueError``), not user errors.
 
@@ -23,6 +29,7 @@ from typing import Final, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats as scipy_stats
+from statsmodels.stats.proportion import proportion_confint
 
 __all__ = [
     "Interval",
@@ -360,7 +367,8 @@ def wilson_interval(successes: int, n: int, *, alpha: float = 0.05) -> Interval:
     """Wilson score interval of a proportion (Wilson 1927 J Am Stat Assoc 22:209).
 
     Used for published proportions whose counts are reported (k of n), where the
-    paper gave no interval of its own.
+    paper gave no interval of its own. Computed by statsmodels'
+    ``proportion_confint(method="wilson")``.
 
     Raises
     ------
@@ -375,12 +383,10 @@ def wilson_interval(successes: int, n: int, *, alpha: float = 0.05) -> Interval:
     _check_alpha(alpha)
     if n < 1 or not 0 <= successes <= n:
         raise ValueError(f"wilson_interval: need 0 ≤ successes ≤ n and n ≥ 1, got {successes}/{n}")
-    z = float(scipy_stats.norm.ppf(1 - alpha / 2))
+    low, high = proportion_confint(successes, n, alpha=alpha, method="wilson")
     p = successes / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     # exact arithmetic gives low ≤ p ≤ high within [0, 1]; clip the rounding at 0 and n
-    return Interval(float(min(max(centre - half, 0.0), p)), float(max(min(centre + half, 1.0), p)))
+    return Interval(float(min(max(low, 0.0), p)), float(max(min(high, 1.0), p)))
 
 
 def odds_ratio_from_groups(
