@@ -30,12 +30,15 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from strokesim.errors import UserInputError
 from strokesim.io.atomic import atomic_write_text
 from strokesim.validate.metrics_core import TargetResult, check_ranges
 from strokesim.validate.metrics_targets import TARGETS, Range
+
+if TYPE_CHECKING:
+    from strokesim.validate.battery import BatteryResult
 
 __all__ = [
     "SeedRun",
@@ -346,7 +349,13 @@ def run_seeds(
             if progress is not None:
                 progress(base + done, total)
 
-        battery = run_battery(n=n, seed=seed, only=selected, progress=step, n_boot=boot)
+        battery = _run_seed(
+            lambda seed=seed, step=step: run_battery(
+                n=n, seed=seed, only=selected, progress=step, n_boot=boot
+            ),
+            seed,
+            echo,
+        )
         settings = {**battery.settings, "code_sha256": code}
         runs[seed] = SeedRun(seed, battery.results, settings, battery.seconds)
         path = save_seed_run(runs[seed], seed_path(folder, seed))
@@ -357,6 +366,31 @@ def run_seeds(
         )
         offset += len(selected)
     return [runs[seed] for seed in seeds]
+
+
+def _run_seed(
+    run: Callable[[], BatteryResult], seed: int, echo: Callable[[str], None]
+) -> BatteryResult:
+    """One seed's battery, retried once (a unit of :mod:`strokesim.jobs.units`).
+
+    Raises
+    ------
+    strokesim.jobs.units.UnitFailed
+        If it fails twice; the seeds saved before it stay for ``--resume``.
+    """
+    from strokesim.jobs.units import ATTEMPTS, UnitFailed
+
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return run()
+        except UserInputError:
+            raise
+        except Exception as error:
+            reason = " ".join(f"{type(error).__name__}: {error}".split())
+            if attempt == ATTEMPTS:
+                raise UnitFailed(None, f"seed {seed}", reason) from error
+            echo(f"seed {seed}: failed ({reason}); trying once more")
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def summarise(runs: Sequence[SeedRun]) -> list[TargetRobustness]:
