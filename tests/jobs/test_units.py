@@ -156,3 +156,10 @@ def test_sigkill_then_resume_gives_every_unit_once(tmp_path: Path) -> None:
     manifest = json.loads((run / "manifest.json").read_text())
     assert all(u["status"] == "done" and u["attempts"] == 1 for u in manifest["units"].values())
     assert sorted(p.name for p in (run / UNITS).iterdir()) == [f"u{i}.json" for i in range(6)]
+
+
+def test_settings_compare_as_saved(tmp_path: Path) -> None:
+    settings = {"job": "tuple", "sizes": (8, 16), "looks": None}
+    UnitJob(tmp_path / "run", settings).unit("u", lambda: 1, label="u")
+    again = UnitJob(tmp_path / "run", settings, resume=True)  # a tuple reads back as a list
+    assert again.unit("u", lambda: 2, label="u") == 1

@@ -150,6 +150,8 @@ class UnitJob:
         from strokesim.jobs.run import check_run_folder
 
         self.folder = None if folder is None else check_run_folder(folder, resume)
+        # as saved and read back (tuples become lists), so a resumed job compares equal
+        settings = json.loads(json.dumps(settings, default=str))
         self.total = total
         self.done = 0.0
         self.progress = progress
@@ -168,8 +170,13 @@ class UnitJob:
             saved = load_manifest(self.folder)
             check_same_settings(saved, settings, self.folder)
             self._manifest["units"] = dict(saved.get("units", {}))
-            for leftover in (self.folder / UNITS).glob(".*"):
-                leftover.unlink(missing_ok=True)
+            # temporary files of a killed run (hidden names: never a unit or the manifest)
+            for leftover in [
+                *(self.folder / UNITS).glob(".*"),
+                *self.folder.glob(f".{MANIFEST}.*"),
+            ]:
+                if leftover.is_file():
+                    leftover.unlink(missing_ok=True)
         (self.folder / UNITS).mkdir(parents=True, exist_ok=True)
         save_manifest(self.folder, self._manifest)
 
