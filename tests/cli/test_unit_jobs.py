@@ -20,7 +20,7 @@ from strokesim.testing.trial_pools import TINY_TRIAL
 runner = CliRunner()
 
 #: Longest wait for the first chunk of the killed run (s): it compiles the model first.
-FIRST_CHUNK_TIMEOUT = 900
+FIRST_CHUNK_TIMEOUT = 1800
 
 
 def _spec(tmp_path: Path) -> Path:
