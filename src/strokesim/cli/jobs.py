@@ -4,7 +4,10 @@ The option types are in :mod:`strokesim.cli.options`; they are shared by
 commands that run on :mod:`strokesim.jobs` (``strokesim simulate`` today).
 :func:`check_job_options` validates them before any simulation starts (one line
 naming the option, exit 2, nothing written) and :func:`simulate_job` runs the
-job and returns its dataset.
+job and returns its dataset. Commands whose jobs are made of units computed in
+this process (:mod:`strokesim.jobs.units`: ``trial``, ``power``,
+``external-trials``) check theirs with :func:`check_unit_job_options` and report
+a failed or interrupted job with :func:`unit_job_errors`.
 """
 
 from __future__ import annotations
@@ -26,7 +29,14 @@ if TYPE_CHECKING:
     from strokesim.simulate import VirtualPatients
     from strokesim.therapy import Protocol
 
-__all__ = ["DEFAULT_CHUNK_SIZE", "JobOptions", "check_job_options", "simulate_job"]
+__all__ = [
+    "DEFAULT_CHUNK_SIZE",
+    "JobOptions",
+    "check_job_options",
+    "check_unit_job_options",
+    "simulate_job",
+    "unit_job_errors",
+]
 
 #: Patients per chunk unless ``--chunk-size`` says otherwise.
 DEFAULT_CHUNK_SIZE = 512
@@ -123,3 +133,38 @@ def simulate_job(
             )
             raise typer.Exit(130) from None
         use(read_run(folder))
+
+
+def check_unit_job_options(run_dir: Path | None, chunk_size: int | None, resume: bool) -> None:
+    """Validate the options of a unit job (``--run-dir``, ``--chunk-size``, ``--resume``)."""
+    from strokesim.jobs import check_chunk_size, check_run_folder
+
+    if chunk_size is not None:
+        check_chunk_size(chunk_size)
+    if resume and run_dir is None:
+        raise UserInputError("--resume", "needs --run-dir (the folder of the run to continue)")
+    if run_dir is not None:
+        check_run_folder(run_dir, resume)
+
+
+@contextlib.contextmanager
+def unit_job_errors(run_dir: Path | None) -> Iterator[None]:
+    """A chunk that failed twice: exit 1 naming it; Ctrl-C with ``--run-dir``: how to resume.
+
+    Used inside :func:`strokesim.cli.common.user_errors`, within the output folder's
+    context, so no output file is written in either case.
+    """
+    from strokesim.jobs.units import UnitFailed
+
+    try:
+        yield
+    except UnitFailed as error:
+        kept = f"; finished chunks kept in {run_dir}: rerun with --resume" if run_dir else ""
+        message = " ".join(f"error: {error}".split())
+        typer.echo(f"{message}{kept}", err=True)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        if run_dir is None:
+            raise
+        typer.echo(f"interrupted; finished chunks kept in {run_dir}: rerun with --resume", err=True)
+        raise typer.Exit(130) from None

@@ -32,6 +32,7 @@ __all__ = [
     "Seed",
     "SeedNumber",
     "TrialFile",
+    "UnitRunDir",
     "Workers",
 ]
 
@@ -120,6 +121,18 @@ RunDir = Annotated[
         "--run-dir",
         help="Keep the run in this folder: manifest.json and one Parquet part per chunk, "
         "written as each chunk finishes (default: a temporary folder, removed at the end).",
+        metavar="DIR",
+        show_default=False,
+    ),
+]
+
+#: The run folder of a job of units computed in this process (strokesim.jobs.units).
+UnitRunDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--run-dir",
+        help="Keep the run in this folder: manifest.json and one file per finished chunk, "
+        "written as each chunk finishes, for --resume (default: none).",
         metavar="DIR",
         show_default=False,
     ),

@@ -15,10 +15,14 @@ from typing import Annotated
 import typer
 
 from strokesim.cli.common import DISCLAIMER, progress_bar, user_errors
-from strokesim.cli.options import TrialFile
+from strokesim.cli.jobs import check_unit_job_options, unit_job_errors
+from strokesim.cli.options import ChunkSize, Resume, TrialFile, UnitRunDir
 from strokesim.errors import UserInputError
 
-__all__ = ["power", "register", "trial"]
+__all__ = ["POOL_CHUNK_SIZE", "power", "register", "trial"]
+
+#: Screened patients per chunk of the twin pool unless ``--chunk-size`` says otherwise.
+POOL_CHUNK_SIZE = 256
 
 
 def _sizes(text: str) -> list[int]:
@@ -47,20 +51,33 @@ def trial(
     out: Annotated[
         Path, typer.Option(help="Output folder (Parquet table, HTML report).", metavar="DIR")
     ] = Path("results"),
+    run_dir: UnitRunDir = None,
+    chunk_size: ChunkSize = POOL_CHUNK_SIZE,
+    resume: Resume = False,
 ) -> None:
-    """Emulate one randomised trial: every enrolled twin randomised once, analysed as planned."""
+    """Emulate one randomised trial: every enrolled twin randomised once, analysed as planned.
+
+    The twin pool is simulated in chunks of --chunk-size screened patients; with
+    --run-dir each finished chunk is saved at once and --resume skips them.
+    """
     with user_errors():
         from strokesim.io import atomic_write_text
         from strokesim.io.atomic import atomic_path
+        from strokesim.jobs.trial import pool_job, trial_settings
+        from strokesim.jobs.units import UnitJob
         from strokesim.outputs import output_folder, write_all
-        from strokesim.trial.emulation import draw_trial, simulate_pool
+        from strokesim.trial.emulation import draw_trial
         from strokesim.trial.report import analyse_trial, render_trial_report
         from strokesim.trial.spec import load_trial
 
+        check_unit_job_options(run_dir, chunk_size, resume)
         loaded = load_trial(spec_file)
-        with output_folder(out) as folder:
+        settings = trial_settings("trial", loaded, chunk_size)
+        with output_folder(out) as folder, unit_job_errors(run_dir):
+            job = UnitJob(run_dir, settings, resume=resume)
             with progress_bar("simulating arms", then="analysing") as progress:
-                pool = simulate_pool(loaded, progress=progress)
+                job.begin(loaded.spec.population.n, progress)
+                pool = pool_job(loaded, job, chunk_size)
             if len(pool) < 2 * len(pool.arms):
                 raise UserInputError(
                     "screening",
@@ -116,18 +133,24 @@ def power(
     out: Annotated[
         Path, typer.Option(help="Output folder (power.csv, power.png).", metavar="DIR")
     ] = Path("results"),
+    run_dir: UnitRunDir = None,
+    chunk_size: ChunkSize = POOL_CHUNK_SIZE,
+    resume: Resume = False,
 ) -> None:
-    """Power per sample size by replicated parallel-group emulation from one twin pool."""
-    with user_errors():
-        import pandas as pd
+    """Power per sample size by replicated parallel-group emulation from one twin pool.
 
+    The twin pool is simulated in chunks of --chunk-size screened patients and each
+    design's replicates run in blocks of 100; with --run-dir each finished chunk or
+    block is saved at once and --resume skips them.
+    """
+    with user_errors():
         from strokesim.io import atomic_write_text
+        from strokesim.jobs.trial import pool_job, power_job, trial_settings
+        from strokesim.jobs.units import UnitJob
         from strokesim.outputs import output_folder, write_all
         from strokesim.report import save_figure
-        from strokesim.trial.emulation import simulate_pool
-        from strokesim.trial.power import n_for_power, power_curve, replicate_summary
         from strokesim.trial.report import power_figure
-        from strokesim.trial.sequential import SPENDING, sequential_summary
+        from strokesim.trial.sequential import SPENDING
         from strokesim.trial.spec import load_trial
 
         sizes = _sizes(n)
@@ -142,56 +165,32 @@ def power(
             raise UserInputError(
                 "--spending", f"must be one of {', '.join(SPENDING)}, got {spending!r}"
             )
+        check_unit_job_options(run_dir, chunk_size, resume)
         loaded = load_trial(spec_file)
         if len(loaded.spec.arms) < 2:
             raise UserInputError("arms", "power needs two arms (control first)")
-        with output_folder(out) as folder:
+        settings = trial_settings(
+            "power",
+            loaded,
+            chunk_size,
+            sizes=sizes,
+            replicates=replicates,
+            target=target,
+            looks=fractions,
+            spending=spending,
+        )
+        with output_folder(out) as folder, unit_job_errors(run_dir):
+            job = UnitJob(run_dir, settings, resume=resume)
             with progress_bar("simulating arms", then="emulating") as progress:
-                pool = simulate_pool(loaded, progress=progress)
+                job.begin(loaded.spec.population.n, progress)
+                pool = pool_job(loaded, job, chunk_size)
             if len(pool) < 2:
                 raise UserInputError("screening", f"only {len(pool)} patients pass screening")
             total = replicates * (len(sizes) * (2 if fractions else 1) + 1)
-            done = 0
             with progress_bar("emulating trials", then="writing") as progress:
-
-                def tick() -> None:
-                    nonlocal done
-                    done += 1
-                    progress(done, total)
-
-                curve = power_curve(pool, sizes, replicates, on_replicate=tick)
-                curve["check"] = False
-                block = int(sum(a.ratio for a in loaded.spec.arms[:2]))
-                n_target = n_for_power(curve, target, multiple=max(block, 2))
-                if n_target is not None:
-                    check = replicate_summary(
-                        pool, n_target, replicates, first=replicates, on_replicate=tick
-                    ).row()
-                    curve = pd.concat(
-                        [curve, pd.DataFrame([{**check, "check": True}])], ignore_index=True
-                    )
-                sequential = None
-                if fractions is not None:
-                    rows = []
-                    for size in sizes:
-                        s = sequential_summary(
-                            pool, size, replicates, fractions, kind=spending, on_replicate=tick
-                        )
-                        for k, fraction in enumerate(s.fractions):
-                            rows.append(
-                                {
-                                    "n": size,
-                                    "look": k + 1,
-                                    "fraction": fraction,
-                                    "bound_z": s.bounds[k],
-                                    "stop_probability": s.stop_probability[k],
-                                    "rejection": s.rejection,
-                                    "expected_n": s.expected_n,
-                                    "spending": spending,
-                                    "replicates": s.replicates,
-                                }
-                            )
-                    sequential = pd.DataFrame(rows)
+                job.begin(total, progress)
+                result = power_job(pool, job, sizes, replicates, target, fractions, spending)
+            curve, n_target, sequential = result.curve, result.n_target, result.sequential
             csv = curve.to_csv(index=False)
             figure = power_figure(curve[~curve["check"]], n_target, target)
             plan = [

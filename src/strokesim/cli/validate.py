@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from strokesim.cli.common import check_seed, progress_bar, user_errors
+from strokesim.cli.jobs import unit_job_errors
 from strokesim.errors import UserInputError
 
 __all__ = ["register", "validate"]
@@ -73,7 +74,10 @@ def validate(
 
             if seed is not None:
                 raise UserInputError("--seeds", "give either --seed or --seeds, not both")
-            with progress_bar("validation targets × seeds", then="writing report") as progress:
+            with (
+                unit_job_errors(results_dir),
+                progress_bar("validation targets × seeds", then="writing report") as progress,
+            ):
                 code = seeds_command(
                     n,
                     seeds,

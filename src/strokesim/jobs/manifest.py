@@ -71,7 +71,7 @@ def run_settings(
 ) -> dict[str, Any]:
     """The settings that decide a run's results (and its plan), as JSON values."""
     from strokesim import __version__
-    from strokesim.validate.seeds import code_hash
+    from strokesim.code_version import code_hash
 
     return {
         "n_patients": len(patients),

@@ -36,7 +36,18 @@ from strokesim.trial.randomisation import allocate
 from strokesim.trial.screening import screen
 from strokesim.trial.spec import SCALE_RANGE, SEVERITY_BAND_DAY, LoadedTrial, TrialSpec
 
-__all__ = ["TrialDraw", "TwinPool", "draw_trial", "simulate_pool", "trial_table", "twin_effects"]
+__all__ = [
+    "ITEM_PREFIX",
+    "TrialDraw",
+    "TwinPool",
+    "draw_trial",
+    "patient_axis",
+    "pool_from_scores",
+    "pool_scores",
+    "simulate_pool",
+    "trial_table",
+    "twin_effects",
+]
 
 _SCALES = tuple(SCALE_RANGE)
 _DRAW_PURPOSE = {"sample": 1, "allocate": 2, "noise": 3, "dropout": 4}
@@ -126,18 +137,73 @@ def simulate_pool(
     progress
         Called as ``progress(arms_done, arms)``.
     """
-    spec = loaded.spec
-    pop = spec.population
-    n = pop.n if n is None else n
-    ids = [f"screen{i:05d}" for i in range(n)]
-    draw = sample_population(ids, pop.seed, population=dict(pop.parameters) or None)
-    patients = VirtualPatients.from_population(draw)
-    rand = spec.randomisation.day
+    n = loaded.spec.population.n if n is None else n
+    scores = pool_scores(loaded, 0, n, chunk_size=chunk_size, progress=progress)
+    return pool_from_scores(loaded, scores)
+
+
+def _pool_record(spec: TrialSpec) -> Record:
+    """The days a pool records: screening, randomisation and visits, and the band day."""
     visit_days = (0, *spec.visits)
-    record_days = {spec.screening.day, *(rand + v for v in visit_days)}
+    record_days = {spec.screening.day, *(spec.randomisation.day + v for v in visit_days)}
     if spec.last_day >= SEVERITY_BAND_DAY:
         record_days.add(SEVERITY_BAND_DAY)
-    record = Record(tuple(sorted(record_days)))
+    return Record(tuple(sorted(record_days)))
+
+
+#: Key prefix of the FMA-UE items that screening reads, in :func:`pool_scores`' result.
+ITEM_PREFIX = "fma_item:"
+
+
+def patient_axis(name: str) -> int:
+    """The patient axis of one array of :func:`pool_scores` (to join chunks along it).
+
+    Scales are (arm, patient, day); MEP status and screened FMA-UE items are
+    (patient, day), under the control arm.
+    """
+    return 0 if name == "mep_present" or name.startswith(ITEM_PREFIX) else 1
+
+
+def pool_scores(
+    loaded: LoadedTrial,
+    start: int,
+    stop: int,
+    *,
+    chunk_size: int = 256,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, np.ndarray]:
+    """True scores of screened patients ``start`` to ``stop - 1`` under every arm.
+
+    The pool's raw material, computed for a slice of the screened population: each
+    patient's draw and course depend only on the population seed and their id
+    (``screen<i>``), so slices concatenated along the patient axis are what one run
+    of the whole population gives (:func:`pool_from_scores` screens them).
+
+    Parameters
+    ----------
+    loaded
+        The validated trial.
+    start, stop
+        Positions of the screened patients (``0 <= start < stop``).
+    chunk_size
+        Patients per compiled batch; results do not depend on it.
+    progress
+        Called as ``progress(arms_done, arms)``.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        Per scale, scores of shape (arm, patient, record day) (float); and
+        ``mep_present`` of shape (patient, record day) (bool), under the control arm;
+        and each FMA-UE item that screening reads, ``fma_item:<item>``, of shape
+        (patient, record day), under the control arm (:func:`patient_axis`).
+    """
+    spec = loaded.spec
+    pop = spec.population
+    ids = [f"screen{i:05d}" for i in range(start, stop)]
+    draw = sample_population(ids, pop.seed, population=dict(pop.parameters) or None)
+    patients = VirtualPatients.from_population(draw)
+    record = _pool_record(spec)
     protocols = loaded.protocols
     last = spec.last_day
     # The arms share their course up to the day their inputs first differ (on or after
@@ -157,9 +223,9 @@ def simulate_pool(
     for k, (name, protocol) in enumerate(protocols.items()):
         if progress is not None:
             progress(k, len(protocols))
-        start, days = (snap, record) if k == 0 else (later, Record(late))
+        begin, days = (snap, record) if k == 0 else (later, Record(late))
         ds = run_arms(
-            start,
+            begin,
             {name: protocol},
             days=last,
             record=days,
@@ -178,8 +244,28 @@ def simulate_pool(
                 items[item] = ds["fma_items"].sel(fma_item=item).values.astype(float)
     if progress is not None:
         progress(len(protocols), len(protocols))
-    days = list(record.days)
+    assert mep is not None  # a spec has at least one arm
+    return {
+        **{s: np.stack(scores[s]) for s in _SCALES},
+        "mep_present": mep,
+        **{f"{ITEM_PREFIX}{item}": values for item, values in items.items()},
+    }
+
+
+def pool_from_scores(loaded: LoadedTrial, scores: dict[str, np.ndarray]) -> TwinPool:
+    """Screen the population whose scores :func:`pool_scores` gave: the twin pool.
+
+    ``scores`` holds every screened patient from position 0, in order (slices
+    concatenated along the patient axis).
+    """
+    spec = loaded.spec
+    n = scores["mep_present"].shape[0]
+    ids = [f"screen{i:05d}" for i in range(n)]
+    rand = spec.randomisation.day
+    visit_days = (0, *spec.visits)
+    days = list(_pool_record(spec).days)
     at = {d: days.index(d) for d in days}
+    mep = scores["mep_present"]
     control = {s: scores[s][0] for s in _SCALES}
     day3 = SEVERITY_BAND_DAY if SEVERITY_BAND_DAY in at else days[0]
     band_all = severity_band(control["fma_ue"][:, at[day3]]).astype(object)
@@ -189,7 +275,11 @@ def simulate_pool(
         "arat": control["arat"][:, screen_at],
         "mep_present": mep[:, screen_at],
         "severity_band": band_all,
-        **{item: values[:, screen_at] for item, values in items.items()},
+        **{
+            name.removeprefix(ITEM_PREFIX): values[:, screen_at]
+            for name, values in scores.items()
+            if name.startswith(ITEM_PREFIX)
+        },
     }
     enrolled, reasons = screen(spec.screening, measures)
     table = pd.DataFrame({"patient": ids, **measures, "enrolled": enrolled, "reason": reasons})
@@ -197,7 +287,7 @@ def simulate_pool(
     true = {s: np.stack([a[enrolled][:, cols] for a in scores[s]]) for s in _SCALES}
     return TwinPool(
         spec=spec,
-        arms=tuple(protocols),
+        arms=tuple(loaded.protocols),
         screening=table,
         ids=np.asarray(ids, dtype=object)[enrolled],
         band=band_all[enrolled],

@@ -20,7 +20,15 @@ import pandas as pd
 from strokesim.trial.analysis import primary_estimate
 from strokesim.trial.emulation import TwinPool, draw_trial
 
-__all__ = ["ReplicateSummary", "n_for_power", "power_curve", "replicate_summary"]
+__all__ = [
+    "RESULT_FIELDS",
+    "ReplicateSummary",
+    "n_for_power",
+    "power_curve",
+    "replicate_results",
+    "replicate_summary",
+    "summarise_replicates",
+]
 
 
 @dataclass
@@ -66,6 +74,59 @@ class ReplicateSummary:
         }
 
 
+#: What :func:`replicate_results` keeps of each replicate's primary analysis.
+RESULT_FIELDS = ("estimate", "ci_low", "ci_high", "p_value")
+
+
+def replicate_results(
+    pool: TwinPool,
+    n: int,
+    first: int,
+    count: int,
+    *,
+    arms: tuple[int, int] = (0, 1),
+    on_replicate: Callable[[], None] | None = None,
+) -> dict[str, np.ndarray]:
+    """The primary result of replicates ``first`` to ``first + count - 1`` of one design.
+
+    Each replicate depends only on the pool, ``n``, its number and ``arms``, so a
+    design's replicates may be computed in blocks (a job's units) and summed in
+    order by :func:`summarise_replicates`.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        :data:`RESULT_FIELDS`, shape (count,) each; NaN where the model could not be
+        fitted.
+    """
+    values = np.full((len(RESULT_FIELDS), count), np.nan)
+    for i, r in enumerate(range(first, first + count)):
+        draw = draw_trial(pool, n, r, arms=arms)
+        try:
+            est = primary_estimate(pool, draw)
+            values[:, i] = (est.estimate, est.ci_low, est.ci_high, est.p_value)
+        except (ValueError, np.linalg.LinAlgError):
+            pass
+        if on_replicate is not None:
+            on_replicate()
+    return dict(zip(RESULT_FIELDS, values, strict=True))
+
+
+def summarise_replicates(
+    pool: TwinPool,
+    n: int,
+    results: dict[str, np.ndarray],
+    *,
+    arms: tuple[int, int] = (0, 1),
+) -> ReplicateSummary:
+    """Running sums over the replicates of :func:`replicate_results`, in their order."""
+    alpha = pool.spec.analysis.alpha
+    summary = ReplicateSummary(n, pool.twin_effect(arms[1]) - pool.twin_effect(arms[0]))
+    for estimate, low, high, p_value in zip(*(results[f] for f in RESULT_FIELDS), strict=True):
+        summary.add(float(estimate), float(low), float(high), float(p_value), alpha)
+    return summary
+
+
 def replicate_summary(
     pool: TwinPool,
     n: int,
@@ -76,18 +137,8 @@ def replicate_summary(
     on_replicate: Callable[[], None] | None = None,
 ) -> ReplicateSummary:
     """Emulate ``replicates`` parallel-group trials of ``n`` patients; sums of the results."""
-    alpha = pool.spec.analysis.alpha
-    summary = ReplicateSummary(n, pool.twin_effect(arms[1]) - pool.twin_effect(arms[0]))
-    for r in range(first, first + replicates):
-        draw = draw_trial(pool, n, r, arms=arms)
-        try:
-            est = primary_estimate(pool, draw)
-            summary.add(est.estimate, est.ci_low, est.ci_high, est.p_value, alpha)
-        except (ValueError, np.linalg.LinAlgError):
-            summary.add(math.nan, math.nan, math.nan, math.nan, alpha)
-        if on_replicate is not None:
-            on_replicate()
-    return summary
+    results = replicate_results(pool, n, first, replicates, arms=arms, on_replicate=on_replicate)
+    return summarise_replicates(pool, n, results, arms=arms)
 
 
 def power_curve(

@@ -31,7 +31,14 @@ from scipy import optimize, stats
 from strokesim.trial.analysis import ancova_arrays, draw_arms
 from strokesim.trial.emulation import TwinPool, draw_trial
 
-__all__ = ["SPENDING", "boundaries", "sequential_summary", "spent_alpha"]
+__all__ = [
+    "SPENDING",
+    "boundaries",
+    "sequential_results",
+    "sequential_summary",
+    "spent_alpha",
+    "summarise_sequential",
+]
 
 SPENDING = ("obrien-fleming", "pocock")
 
@@ -112,30 +119,38 @@ class SequentialSummary:
     replicates: int
 
 
-def sequential_summary(
+def sequential_results(
     pool: TwinPool,
     n: int,
-    replicates: int,
+    first: int,
+    count: int,
     fractions: Sequence[float],
     *,
     kind: str = "obrien-fleming",
     arms: tuple[int, int] = (0, 1),
     on_replicate: Callable[[], None] | None = None,
-) -> SequentialSummary:
-    """Emulate a group-sequential trial of at most ``n`` patients ``replicates`` times."""
+) -> dict[str, np.ndarray]:
+    """Where replicates ``first`` to ``first + count - 1`` of a group-sequential design stop.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``stop_look``: the look (0-based) at which each replicate crossed its bound,
+        −1 if it never did; ``used``: the patients analysed when it stopped (the
+        last look's when it never crossed). Shape (count,) each, integers.
+    """
     alpha = pool.spec.analysis.alpha
     bounds = boundaries(fractions, alpha, kind)
     sizes = [max(math.ceil(f * n), 4) for f in fractions]
-    stops = np.zeros(len(sizes), int)
-    used = 0.0
+    stop_look = np.full(count, -1, dtype=np.int64)
+    used = np.full(count, sizes[-1], dtype=np.int64)
     scale = pool.spec.outcome.scale
     j = pool.visit_days.index(pool.spec.primary_visit)
-    for r in range(replicates):
+    for i, r in enumerate(range(first, first + count)):
         draw = draw_trial(pool, n, r, arms=arms)
         obs = draw.observed[scale]
         position = np.full(len(pool.arms), -1)
         position[list(draw.arms)] = np.arange(len(draw.arms))
-        stopped = False
         for k, m in enumerate(sizes):
             seen = np.isfinite(obs[:m, j])
             est = ancova_arrays(
@@ -149,14 +164,30 @@ def sequential_summary(
             # the ANCOVA t statistic as the normal deviate of equal two-sided p-value
             z = float(stats.norm.isf(est.p_value / 2)) if np.isfinite(est.p_value) else 0.0
             if z >= bounds[k]:
-                stops[k] += 1
-                used += m
-                stopped = True
+                stop_look[i], used[i] = k, m
                 break
-        if not stopped:
-            used += sizes[-1]
         if on_replicate is not None:
             on_replicate()
+    return {"stop_look": stop_look, "used": used}
+
+
+def summarise_sequential(
+    pool: TwinPool,
+    n: int,
+    fractions: Sequence[float],
+    results: dict[str, np.ndarray],
+    *,
+    kind: str = "obrien-fleming",
+) -> SequentialSummary:
+    """Operating figures from the replicates of :func:`sequential_results`, in their order."""
+    bounds = boundaries(fractions, pool.spec.analysis.alpha, kind)
+    replicates = len(results["stop_look"])
+    stops = np.zeros(len(fractions), int)
+    used = 0.0
+    for look, size in zip(results["stop_look"], results["used"], strict=True):
+        if look >= 0:
+            stops[int(look)] += 1
+        used += int(size)
     return SequentialSummary(
         n=n,
         fractions=tuple(float(f) for f in fractions),
@@ -166,3 +197,20 @@ def sequential_summary(
         expected_n=used / replicates,
         replicates=replicates,
     )
+
+
+def sequential_summary(
+    pool: TwinPool,
+    n: int,
+    replicates: int,
+    fractions: Sequence[float],
+    *,
+    kind: str = "obrien-fleming",
+    arms: tuple[int, int] = (0, 1),
+    on_replicate: Callable[[], None] | None = None,
+) -> SequentialSummary:
+    """Emulate a group-sequential trial of at most ``n`` patients ``replicates`` times."""
+    results = sequential_results(
+        pool, n, 0, replicates, fractions, kind=kind, arms=arms, on_replicate=on_replicate
+    )
+    return summarise_sequential(pool, n, fractions, results, kind=kind)

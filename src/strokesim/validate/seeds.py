@@ -23,13 +23,13 @@ Example
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
+from strokesim.code_version import code_hash
 from strokesim.errors import UserInputError
 from strokesim.io.atomic import atomic_write_text
 from strokesim.validate.metrics_core import TargetResult, check_ranges
@@ -40,6 +40,9 @@ from strokesim.validate.seeds_results import (
     margin,
     summarise,
 )
+
+if TYPE_CHECKING:
+    from strokesim.validate.battery import BatteryResult
 
 __all__ = [
     "SeedRun",
@@ -67,17 +70,6 @@ RESUME_KEYS: Final[tuple[str, ...]] = (
     "parameters_sha256",
     "code_sha256",
 )
-#: Package files left out of :func:`code_hash`: they present results, not compute them.
-PRESENTATION_FILES: Final[frozenset[str]] = frozenset(
-    {
-        "validate/documented.py",
-        "validate/report.py",
-        "validate/seeds.py",
-        "validate/seeds_report.py",
-    }
-)
-#: Package folders left out of :func:`code_hash` as a whole (the command line).
-PRESENTATION_FOLDERS: Final[tuple[str, ...]] = ("cli/",)
 #: Version of the per-seed JSON layout.
 FORMAT_VERSION: Final[int] = 1
 
@@ -121,23 +113,6 @@ def parse_seeds(text: str | Sequence[int]) -> list[int]:
         shown = ", ".join(map(str, duplicates))
         raise UserInputError("--seeds", f"seed {shown} given twice; expected {allowed}")
     return seeds
-
-
-def code_hash() -> str:
-    """sha256 of the package's Python sources (less the presentation files and folders).
-
-    A saved seed is reused only if the code that computed it is the code running
-    now, so ``--resume`` never mixes results of two versions of the model.
-    """
-    import strokesim
-
-    root = Path(strokesim.__file__).parent
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        relative = path.relative_to(root).as_posix()
-        if relative not in PRESENTATION_FILES and not relative.startswith(PRESENTATION_FOLDERS):
-            digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
 
 
 def seed_path(folder: str | Path, seed: int) -> Path:
@@ -258,7 +233,13 @@ def run_seeds(
             if progress is not None:
                 progress(base + done, total)
 
-        battery = run_battery(n=n, seed=seed, only=selected, progress=step, n_boot=boot)
+        battery = _run_seed(
+            lambda seed=seed, step=step: run_battery(
+                n=n, seed=seed, only=selected, progress=step, n_boot=boot
+            ),
+            seed,
+            echo,
+        )
         settings = {**battery.settings, "code_sha256": code}
         runs[seed] = SeedRun(seed, battery.results, settings, battery.seconds)
         path = save_seed_run(runs[seed], seed_path(folder, seed))
@@ -276,6 +257,31 @@ def run_seeds(
         )
         offset += len(selected)
     return [runs[seed] for seed in seeds]
+
+
+def _run_seed(
+    run: Callable[[], BatteryResult], seed: int, echo: Callable[[str], None]
+) -> BatteryResult:
+    """One seed's battery, retried once (a unit of :mod:`strokesim.jobs.units`).
+
+    Raises
+    ------
+    strokesim.jobs.units.UnitFailed
+        If it fails twice; the seeds saved before it stay for ``--resume``.
+    """
+    from strokesim.jobs.units import ATTEMPTS, UnitFailed
+
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return run()
+        except UserInputError:
+            raise
+        except Exception as error:
+            reason = " ".join(f"{type(error).__name__}: {error}".split())
+            if attempt == ATTEMPTS:
+                raise UnitFailed(None, f"seed {seed}", reason) from error
+            echo(f"seed {seed}: failed ({reason}); trying once more")
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _reusable(
