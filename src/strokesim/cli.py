@@ -652,6 +652,10 @@ from strokesim.cli_predict import register as _register_predict_commands  # noqa
 
 _register_predict_commands(app)
 
+from strokesim.cli_web import register as _register_web_commands  # noqa: E402
+
+_register_web_commands(app)
+
 
 def main() -> None:
     """Entry point of the ``strokesim`` console script."""
