@@ -22,7 +22,9 @@ TINY = Settings(
 @pytest.fixture
 def fake_engine(monkeypatch: pytest.MonkeyPatch):
     """Replace :func:`strokesim.simulate.simulate` by the closed-form stand-in."""
-    import strokesim.simulate
+    import importlib
 
-    monkeypatch.setattr(strokesim.simulate, "simulate", fake_simulate)
+    # the module, not the package's re-exported function of the same name
+    module = importlib.import_module("strokesim.simulate")
+    monkeypatch.setattr(module, "simulate", fake_simulate)
     return fake_simulate

@@ -93,6 +93,11 @@ def test_fill_submit_wait_and_see_the_plot_and_ranking(page, fake_engine) -> Non
         OUT.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(OUT / "result.png"), full_page=True)
         assert (OUT / "result.png").stat().st_size > 10_000
+        # the print stylesheet: buttons and downloads hidden, the statement kept
+        page.emulate_media(media="print")
+        assert not page.locator(".actions").is_visible()
+        assert page.locator(".disclaimer").is_visible() and page.locator("#ranking").is_visible()
+        page.screenshot(path=str(OUT / "result_print.png"), full_page=True)
 
 
 def test_a_bad_value_gets_its_message_beside_the_field(page, fake_engine) -> None:
@@ -114,7 +119,11 @@ def test_result_page_on_the_model_screenshot(page) -> None:
 
     from strokesim.web.app import WEB_DEFAULTS
 
-    settings = replace(WEB_DEFAULTS, library=int(os.environ.get("STROKESIM_WEB_LIBRARY", "256")))
+    settings = replace(
+        WEB_DEFAULTS,
+        library=int(os.environ.get("STROKESIM_WEB_LIBRARY", "256")),
+        n_draws=int(os.environ.get("STROKESIM_WEB_DRAWS", "64")),
+    )
     with serving(create_app(settings)) as base:
         fill_patient(page, base)
         page.click("#submit")

@@ -78,7 +78,7 @@ def _rss_mib() -> float:
 
 
 def test_fifty_concurrent_submissions_are_all_answered_and_none_lost() -> None:
-    app = create_app(TINY, compute=_quick, max_pending=N)
+    app = create_app(TINY, compute=_quick, max_pending=N, cache_size=N)
     with serving(app) as base:
         t0 = time.perf_counter()
         posts, urls, views, statuses = asyncio.run(_burst(base))

@@ -7,12 +7,17 @@ above the engine); the slow one on the model itself.
 from __future__ import annotations
 
 import html
+import io
+import logging
 import re
+import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+import xarray as xr
 
 pytest.importorskip("fastapi", reason="the web extra is not installed")
 
@@ -27,9 +32,9 @@ from .conftest import TINY
 
 RECORD = (
     "patient,date,day,measure,value\n"
-    "S1,,,age,67\nS1,,,affected_side,left\nS1,,,stroke_date,2026-03-02\n"
-    "S1,2026-03-05,,fma_ue,21\nS1,2026-03-05,,safe,5\nS1,2026-03-05,,mep,present\n"
-    "S1,2026-03-05,,nihss,7\nS1,2026-03-09,,fma_ue,28\n"
+    "PTX42,,,age,67\nPTX42,,,affected_side,left\nPTX42,,,stroke_date,2026-03-02\n"
+    "PTX42,2026-03-05,,fma_ue,21\nPTX42,2026-03-05,,safe,5\nPTX42,2026-03-05,,mep,present\n"
+    "PTX42,2026-03-05,,nihss,7\nPTX42,2026-03-09,,fma_ue,28\n"
 )
 
 
@@ -57,7 +62,7 @@ def _cli(tmp_path: Path, settings: Settings) -> Path:
     ]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
-    return out / "S1"
+    return out / "PTX42"
 
 
 def _page(settings: Settings) -> tuple[str, dict[str, bytes]]:
@@ -76,7 +81,8 @@ def _page(settings: Settings) -> tuple[str, dict[str, bytes]]:
             time.sleep(0.1)
         page = c.get(url)
         assert page.status_code == 200, page.text[:300]
-        files = {n: c.get(f"{url}/{n}").content for n in ("report.html", "draws.parquet")}
+        names = ("report.html", "draws.parquet", "draws.nc")
+        files = {n: c.get(f"{url}/{n}").content for n in names}
         return page.text, files
 
 
@@ -90,6 +96,14 @@ def _check_same(folder: Path, text: str, files: dict[str, bytes], horizon: int) 
     # the downloads are the CLI's files, byte for byte
     assert files["report.html"] == (folder / "report.html").read_bytes()
     assert files["draws.parquet"] == (folder / "draws.parquet").read_bytes()
+    # the NetCDF download holds the same particles, weights and trajectories
+    draws = pd.read_parquet(folder / "draws.parquet")
+    with xr.open_dataset(io.BytesIO(files["draws.nc"]), engine="h5netcdf") as nc:
+        weights = draws.groupby("particle")["weight"].first().to_numpy()
+        np.testing.assert_array_equal(nc["weight"].values, weights)
+        fma = draws.pivot(index="particle", columns="day", values="fma_ue").to_numpy()
+        np.testing.assert_array_equal(nc["fma_ue"].values, fma)
+        assert nc.attrs["disclaimer"] == DISCLAIMER
     # the headline and the horizon table are prediction.csv's numbers
     bands = pd.read_csv(folder / "prediction.csv", comment="#")
     at_h = bands[bands["day"] == horizon].set_index("variable")
@@ -119,10 +133,20 @@ def _check_same(folder: Path, text: str, files: dict[str, bytes], horizon: int) 
     assert "not clinical advice" in text and DISCLAIMER.split(":")[0] in text
 
 
-def test_page_numbers_equal_the_clis_on_the_stand_in_engine(tmp_path: Path, fake_engine) -> None:
+def test_page_numbers_equal_the_clis_on_the_stand_in_engine(
+    tmp_path: Path, fake_engine, monkeypatch, caplog
+) -> None:
     folder = _cli(tmp_path, TINY)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    caplog.set_level(logging.DEBUG)
     text, files = _page(TINY)
     _check_same(folder, text, files, TINY.horizon)
+    # privacy: no temporary file left or written, nothing about the patient logged
+    assert list(scratch.iterdir()) == []
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "PTX42" not in logged and "2026-03" not in logged
 
 
 @pytest.mark.slow

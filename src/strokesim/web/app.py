@@ -28,6 +28,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from strokesim import __version__
+from strokesim.errors import UserInputError
 from strokesim.predict.pipeline import (
     Bars,
     Prognosis,
@@ -47,6 +48,7 @@ from strokesim.web.form import (
     UploadRejected,
     record_from_form,
     record_from_upload,
+    settings_from_form,
 )
 from strokesim.web.jobs import Busy, JobQueue, QueueFull
 from strokesim.web.view import ResultView, result_view
@@ -114,6 +116,7 @@ def create_app(
     compute: Callable[[PatientRecord, Settings, Bars], Any] = compute,
     workers: int = 1,
     max_pending: int = 64,
+    cache_size: int = 64,
 ) -> FastAPI:
     """The page's application.
 
@@ -128,8 +131,10 @@ def create_app(
         Jobs run at once.
     max_pending
         Unfinished jobs allowed before submissions get HTTP 429.
+    cache_size
+        Finished jobs kept in memory (least recently used dropped first).
     """
-    queue = JobQueue(compute, workers=workers, max_pending=max_pending)
+    queue = JobQueue(compute, workers=workers, max_pending=max_pending, cache_size=cache_size)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -240,7 +245,13 @@ def create_app(
         try:
             if upload is not None and not isinstance(upload, str) and upload.filename:
                 raw = await upload.read()
-                run_settings = settings
+                try:
+                    run_settings = settings_from_form(data, settings)
+                except UserInputError as error:
+                    key = "seed" if error.field == "--seed" else "horizon"
+                    raise FormErrors(
+                        {key: error.problem}, [f"error: {error.field}: {error.problem}"]
+                    ) from None
                 record = record_from_upload(
                     upload.filename, upload.content_type or "", raw, run_settings
                 )

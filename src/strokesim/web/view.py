@@ -19,7 +19,7 @@ from strokesim.predict.predictive import PREDICTED
 from strokesim.predict.prep2 import ARAT_BANDS
 from strokesim.web.form import FORM_MEASURES
 
-__all__ = ["ResultView", "result_view", "svg"]
+__all__ = ["ResultView", "protocol_label", "result_view", "svg"]
 
 #: What each PREP2 category means for the arm at 3 months (Stinear et al. 2017).
 PREP2_MEANING: dict[str, str] = {
@@ -33,6 +33,37 @@ _MEASURE_LABELS = {
     "mas_elbow": "Modified Ashworth, elbow",
     "dexterity": "Dexterity (% of healthy)",
 }
+
+
+_SHORT = {
+    "fma_ue": "FMA-UE",
+    "arat": "ARAT",
+    "safe": "SAFE",
+    "nihss": "NIHSS",
+    "mep": "MEP",
+}
+_WORDS = {
+    "rtms": "rTMS",
+    "1hz": "1 Hz",
+    "cimt": "CIMT",
+    "itbs": "iTBS",
+    "vns": "VNS",
+    "tdcs": "tDCS",
+    "vr": "VR",
+    "90h": "90 h",
+    "45min": "45 min",
+    "3x": "3×",
+}
+
+
+def protocol_label(name: str) -> str:
+    """A shipped protocol's name for people: ``rtms_1hz_contralesional_training`` ->
+    ``rTMS 1 Hz contralesional training``."""
+    words = [_WORDS.get(w, w) for w in name.split("_")]
+    first = words[0]
+    if first == first.lower():
+        words[0] = first[:1].upper() + first[1:]
+    return " ".join(words)
 
 
 def svg(figure: Figure, label: str) -> str:
@@ -123,6 +154,7 @@ def result_view(p: Prognosis) -> ResultView:
                 "rank": int(row.rank),
                 "protocol": row.protocol,
                 "name": row.protocol.replace("_", " "),
+                "label": protocol_label(row.protocol),
                 "expected_gain": float(row.expected_gain),
                 "p_beats": float(row.p_beats_usual_care),
                 "gain_p10": float(row.gain_p10),
@@ -137,6 +169,7 @@ def result_view(p: Prognosis) -> ResultView:
         next_rows = [
             {
                 "measure": _MEASURE_LABELS.get(row.measure, row.measure),
+                "short": _SHORT.get(row.measure, row.measure),
                 "day": int(row.day),
                 "expected_width": float(row.expected_width),
                 "current_width": float(row.current_width),
