@@ -12,14 +12,28 @@ STAMP := $(VENV)/.installed
 # holds the calibration and study scripts.
 LINT_PATHS := src tests calibration $(wildcard benchmarks)
 
-.PHONY: install demo test lint format validate bench clean
+.PHONY: install demo test lint format validate bench clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,web]'
 	touch $(STAMP)
+
+# The browser tests of the clinician's page (tests/web) drive Debian's chromium through
+# Playwright's Python driver (never `playwright install`). Installed here when missing and
+# we are root or have sudo; otherwise those tests skip and say why.
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get install -y --no-install-recommends chromium \
+		|| { apt-get update && apt-get install -y --no-install-recommends chromium; } \
+		|| echo "chromium not installed: the browser tests will skip"; \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then \
+		sudo -n apt-get install -y --no-install-recommends chromium \
+		|| echo "chromium not installed: the browser tests will skip"; \
+	else echo "no /usr/bin/chromium and not root: the browser tests will skip"; fi
 
 install: $(STAMP)
 
@@ -28,7 +42,7 @@ demo: $(STAMP)
 	$(BIN)/strokesim demo
 
 # The default test suite (not the slow validation battery) and the linter.
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest
 	$(BIN)/ruff check $(LINT_PATHS)
 

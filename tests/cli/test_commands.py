@@ -27,6 +27,7 @@ COMMANDS = [
     "power",
     "predict",
     "plan",
+    "serve",
 ]
 
 

@@ -61,6 +61,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "strokesim.cli.external_trials",
     "strokesim.cli.trial",  # trial, power
     "strokesim.cli.predict",  # predict, plan
+    "strokesim.cli.serve",  # serve (the clinician's page)
 )
 
 for _module in COMMAND_MODULES:
