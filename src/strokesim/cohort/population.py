@@ -28,11 +28,13 @@ run of that stage is stored, the data file holds the hand-set values
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from strokesim.errors import UserInputError
 from strokesim.model.parameters import model_parameters
 from strokesim.random_streams import PURPOSES, id_hash
 from strokesim.registry import BY_GROUP, LITERATURE, Parameter, active_overrides
@@ -100,6 +102,26 @@ def _population_values(population: dict[str, float] | None = None) -> dict[str, 
     return values | active_overrides("population") | (population or {})
 
 
+def _per_patient(
+    population: Mapping[str, float | ArrayLike] | None, n: int
+) -> tuple[dict[str, float], dict[str, np.ndarray]]:
+    """Split overrides into values shared by every patient and one-per-patient arrays."""
+    shared: dict[str, float] = {}
+    own: dict[str, np.ndarray] = {}
+    for name, value in (population or {}).items():
+        if np.ndim(value) == 0:
+            shared[name] = value  # type: ignore[assignment]
+            continue
+        arr = np.asarray(value, dtype=np.float64)
+        if arr.shape != (n,):
+            raise UserInputError(
+                f"population.{name}",
+                f"must be one value or {n} (one per patient), got shape {arr.shape}",
+            )
+        own[name] = arr
+    return shared, own
+
+
 @dataclass(frozen=True)
 class PopulationDraw:
     """Descriptors of a batch of virtual patients (numpy arrays of shape (B,))."""
@@ -127,7 +149,7 @@ def sample_population(
     seed: int,
     *,
     age: float | None = None,
-    population: dict[str, float] | None = None,
+    population: Mapping[str, float | ArrayLike] | None = None,
     params: dict[str, float] | None = None,
 ) -> PopulationDraw:
     """Draw lesion and person descriptors for each patient id.
@@ -141,15 +163,25 @@ def sample_population(
     age
         Fix every patient's age (years) instead of drawing it.
     population
-        Overrides of :data:`POPULATION_PARAMETERS` values.
+        Overrides of :data:`POPULATION_PARAMETERS` values: one value for every patient,
+        or one per patient (a sequence as long as ``patient_ids``; each patient's draw
+        is then the one it gets alone with its value).
     params
         Model parameters (for the stunned-share distribution).
+
+    Raises
+    ------
+    UserInputError
+        If a per-patient sequence's length is not the number of patients.
     """
-    pop = _population_values(population)
+    shared, own = _per_patient(population, len(patient_ids))
+    pop = _population_values(shared)
     params = params or model_parameters()
     mean, conc = params["stunned_share_mean"], params["stunned_share_concentration"]
     rows = []
-    for pid in patient_ids:
+    for i, pid in enumerate(patient_ids):
+        if own:
+            pop = _population_values(shared | {k: float(v[i]) for k, v in own.items()})
         rng = _rng(seed, pid)
         age_drawn = rng.normal(pop["age_mean"], pop["age_sd"])
         a = float(np.clip(age_drawn, pop["age_min"], pop["age_max"]))

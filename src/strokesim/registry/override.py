@@ -19,9 +19,11 @@ Values given explicitly (``model_parameters(x=…)``, ``params=``) win over the 
 The block is per run and per process: worker processes of :mod:`strokesim.jobs` get
 the model values (``run_job`` resolves them before it plans) but compile protocols
 themselves, without the block's therapy values. Model parameters can also be set per
-patient (``simulate(patient_params=…)``, :mod:`strokesim.per_patient`); therapy
-parameters cannot, because one protocol compiles into one input schedule shared by
-the patients who follow it; population parameters act on the draw, before the run.
+patient (``simulate(patient_params=…)``, :mod:`strokesim.per_patient`), and so can
+population parameters (``sample_population(population={name: one value per
+patient})``); therapy parameters cannot, because one protocol compiles into one input
+schedule shared by the patients who follow it (give patients different protocols
+instead).
 """
 
 from __future__ import annotations
