@@ -34,7 +34,7 @@ def test_override_checks_each_group_and_splits_the_values() -> None:
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
-        ("severity_a", 9.0, r"^severity_a: must lie in 0\.5–3 1, got 9$"),
+        ("severity_a", 9.0, r"^severity_a: must lie in 0\.5–3, got 9$"),
         (
             "max_command_gain",
             0.5,

@@ -69,7 +69,7 @@ def check_value(name: str, value: object, field: str | None = None) -> float:
     >>> check_value("severity_a", 9)
     Traceback (most recent call last):
     ...
-    strokesim.errors.UserInputError: severity_a: must lie in 0.5–3 1, got 9
+    strokesim.errors.UserInputError: severity_a: must lie in 0.5–3, got 9
     """
     field = name if field is None else field
     p = PARAMETERS.get(name)

@@ -88,5 +88,14 @@ class Parameter:
 
     @property
     def range_text(self) -> str:
-        """The plausible range with its unit, e.g. ``"0.5–3 1"``; used in error messages."""
-        return f"{self.low:g}–{self.high:g} {self.unit}"
+        """The plausible range with its unit, for error messages.
+
+        Examples
+        --------
+        >>> Parameter("x", 1.0, "day", 0.5, 3.0, "").range_text
+        '0.5–3 day'
+        >>> Parameter("x", 1.0, "1", 0.5, 3.0, "").range_text  # dimensionless: no unit
+        '0.5–3'
+        """
+        unit = "" if self.unit == "1" else f" {self.unit}"
+        return f"{self.low:g}–{self.high:g}{unit}"
