@@ -6,7 +6,7 @@ Usage::
 
 Computes the two derived parameters of :mod:`strokesim.assess.dexterity` and prints
 them with what they give; nothing here changes the registry (copy the printed values
-into ``model/parameters.py``):
+into ``src/strokesim/registry/model.toml``):
 
 - ``dexterity_healthy_success``: lesion-free virtual adults with the cohort's ages,
   assessed on day 7 of a run without therapy, must average 100% (a score in % of

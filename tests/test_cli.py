@@ -217,7 +217,7 @@ def test_simulate_protocol_from_file(tmp_path: Path) -> None:
 
 
 def test_params_lists_every_registry_parameter() -> None:
-    result = invoke("params", "--format", "csv")
+    result = invoke("params", "--group", "model", "--format", "csv")
     assert result.exit_code == 0, result.output
     names = [row["name"] for row in csv.DictReader(io.StringIO(result.stdout))]
     assert names == list(REGISTRY)

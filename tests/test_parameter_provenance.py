@@ -190,3 +190,14 @@ def test_every_hand_set_parameter_pointing_to_docs_hand_set_is_listed_there() ->
 def test_the_classifier_reads_sources_as_intended(source: str, expected: set[str]) -> None:
     p = Parameter("x", 1.0, "1", 0.0, 2.0, source)
     assert classify(p, {}, {}) == expected
+
+
+def test_the_registry_shows_the_provenance_this_test_reads(fitted, recorded) -> None:
+    # `strokesim params` prints Parameter.provenance: it must say what the classifier finds
+    shown_as = {
+        "calibrated": "calibrated by code",
+        "set by hand": "set by hand",
+        "literature": "taken from literature",
+    }
+    for kind, p in all_parameters():
+        assert {shown_as[p.provenance_kind]} == classify(p, fitted, recorded), (kind, p.name)

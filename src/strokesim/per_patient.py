@@ -95,9 +95,7 @@ def check_patient_params(
         p = REGISTRY[name]
         bad = ~np.isfinite(arr) | (arr < p.low) | (arr > p.high)
         if np.any(bad):
-            raise UserInputError(
-                field, f"must lie in {p.low:g}–{p.high:g} {p.unit}, got {arr[bad][0]:g}"
-            )
+            raise UserInputError(field, f"must lie in {p.range_text}, got {arr[bad][0]:g}")
         out[name] = arr.astype(np.float32)
     return out
 

@@ -290,7 +290,7 @@ def test_a_stage_on_a_published_trial_needs_metrics_of_its_own(cal):
 
 
 def test_an_entry_for_an_unknown_registry_is_refused(monkeypatch):
-    import strokesim.model.parameters as parameters
+    import strokesim.registry.load as parameters
 
     entry = {"value": 1.0, "target": "V4", "registry": "populaton"}
     monkeypatch.setattr(parameters, "_load_calibrated", lambda: {"severity_a": entry})

@@ -13,6 +13,7 @@ from strokesim.cohort.population import (
     nihss_proxy,
     sample_population,
 )
+from strokesim.errors import UserInputError
 from strokesim.model.parameters import model_parameters
 from strokesim.random_streams import PURPOSES, id_hash
 from strokesim.simulate import Record, VirtualPatients, simulate
@@ -182,3 +183,18 @@ def test_nihss_proxy_tracks_volume_as_nihss_does(day3) -> None:
         nihss[fma0 <= np.quantile(fma0, 0.25)].mean()
         > nihss[fma0 >= np.quantile(fma0, 0.75)].mean()
     )
+
+
+def test_population_values_can_be_given_per_patient() -> None:
+    ids = IDS[:6]
+    values = [0.6, 1.0, 1.5, 2.0, 2.5, 3.0]
+    mixed = sample_population(ids, 0, population={"severity_a": values, "age_sd": 5.0})
+    fields = ("age", "affected", "stunned_share", "cst_load", "premotor_damage", "lesion_volume_ml")
+    for i, (pid, value) in enumerate(zip(ids, values, strict=True)):
+        alone = sample_population([pid], 0, population={"severity_a": value, "age_sd": 5.0})
+        for field in fields:
+            assert getattr(mixed, field)[i] == getattr(alone, field)[0], (pid, field)
+    shared = sample_population(ids, 0, population={"severity_a": values[0]})
+    assert not np.array_equal(shared.affected, mixed.affected)
+    with pytest.raises(UserInputError, match=r"^population\.severity_a: must be one value or 6"):
+        sample_population(ids, 0, population={"severity_a": values[:4]})

@@ -32,6 +32,11 @@ def _spec(tmp_path: Path, text: str = TINY) -> Path:
         ("visits = [14, 28]", "visits = [0, 28]", "visits[0]"),
         ('strata = ["severity_band"]', 'strata = ["arat"]', "randomisation.strata[0]"),
         ("responder_change = 5", "responder_change = 99", "outcome.responder_change"),
+        (
+            "n = 12\nseed = 4",
+            "n = 12\nseed = 4\nparameters = { severity_a = 9.0 }",
+            "population.parameters.severity_a",
+        ),
     ],
 )
 @pytest.mark.parametrize("command", ["trial", "power"])
@@ -46,6 +51,15 @@ def test_bad_spec_exits_2_and_writes_nothing(
     assert len(lines) == 1
     assert lines[0].startswith(f"error: {field}:")
     assert not out.exists()
+
+
+def test_an_out_of_range_parameter_names_its_range(tmp_path: Path) -> None:
+    spec = _spec(tmp_path, TINY.replace("seed = 4", "seed = 4\nparameters = { age_sd = 50.0 }"))
+    result = runner.invoke(app, ["trial", str(spec), "--out", str(tmp_path / "results")])
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        "error: population.parameters.age_sd: must lie in 5–20 year, got 50"
+    )
 
 
 @pytest.mark.parametrize(

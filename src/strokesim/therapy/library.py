@@ -13,6 +13,7 @@ from pathlib import Path
 
 from strokesim.errors import UserInputError
 from strokesim.io.toml_config import read_toml
+from strokesim.registry import registry_values_only
 from strokesim.therapy.components import _Component
 from strokesim.therapy.schema import Component, Protocol, parse_protocol
 
@@ -120,10 +121,12 @@ def no_therapy() -> Protocol:
 def _load_named() -> tuple[tuple[str, Protocol], ...]:
     folder = resources.files("strokesim.therapy") / "protocols"
     loaded = []
-    for entry in sorted(folder.iterdir(), key=lambda item: item.name):
-        if entry.name.endswith(".toml"):
-            with resources.as_file(entry) as path:
-                loaded.append((entry.name.removesuffix(".toml"), _load(path)))
+    # cached: component defaults are the registry's, never a caller's override block
+    with registry_values_only():
+        for entry in sorted(folder.iterdir(), key=lambda item: item.name):
+            if entry.name.endswith(".toml"):
+                with resources.as_file(entry) as path:
+                    loaded.append((entry.name.removesuffix(".toml"), _load(path)))
     return tuple(loaded)
 
 

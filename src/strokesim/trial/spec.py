@@ -26,6 +26,7 @@ from strokesim.compare import divergence_day
 from strokesim.errors import UserInputError
 from strokesim.io.toml_config import read_toml
 from strokesim.model.anatomy import FMA_ITEMS
+from strokesim.registry import check_value
 from strokesim.simulate import MAX_DAYS
 from strokesim.therapy._errors import first_validation_error
 from strokesim.therapy._fields import StrictModel
@@ -239,11 +240,7 @@ def _check(spec: TrialSpec, base: Path | None) -> dict[str, Protocol]:
         if key not in POPULATION_PARAMETERS:
             known = ", ".join(POPULATION_PARAMETERS)
             raise UserInputError(f"population.parameters.{key}", f"unknown (known: {known})")
-        p = POPULATION_PARAMETERS[key]
-        if not p.low <= value <= p.high:
-            raise UserInputError(
-                f"population.parameters.{key}", f"must lie in {p.low}–{p.high}, got {value}"
-            )
+        check_value(key, value, field=f"population.parameters.{key}")
     rand = spec.randomisation
     if not spec.visits:
         raise UserInputError("visits", "give at least one visit (days after randomisation)")
