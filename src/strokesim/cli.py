@@ -652,6 +652,10 @@ from strokesim.cli_predict import register as _register_predict_commands  # noqa
 
 _register_predict_commands(app)
 
+from strokesim.cli_sweep import register as _register_sweep_commands  # noqa: E402
+
+_register_sweep_commands(app)
+
 
 def main() -> None:
     """Entry point of the ``strokesim`` console script."""
