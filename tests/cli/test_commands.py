@@ -28,6 +28,8 @@ COMMANDS = [
     "predict",
     "plan",
     "serve",
+    "sweep",
+    "sensitivity",
 ]
 
 

@@ -62,6 +62,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "strokesim.cli.trial",  # trial, power
     "strokesim.cli.predict",  # predict, plan
     "strokesim.cli.serve",  # serve (the clinician's page)
+    "strokesim.cli.sweep",  # sweep, sensitivity
 )
 
 for _module in COMMAND_MODULES:

@@ -20,16 +20,21 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import Any
 
 from strokesim.errors import UserInputError
 from strokesim.jobs.task import ChunkDone, ChunkTask
 
-__all__ = ["DASK_HINT", "Outcome", "dask", "processes", "serial"]
+__all__ = ["DASK_HINT", "Outcome", "Runner", "dask", "processes", "serial"]
 
 #: What a chunk gives back: its record, or the exception it raised.
 Outcome = ChunkDone | BaseException
+
+#: Runs one chunk in whichever process executes it: a module-level function (it pickles)
+#: taking a task with a ``chunk`` attribute (a :class:`ChunkTask` by default).
+Runner = Callable[[Any], ChunkDone]
 
 #: The one-line hint when Dask is asked for but not installed.
 DASK_HINT = "needs Dask, which is not installed: pip install 'strokesim[dask]'"
@@ -40,24 +45,30 @@ def _run(task: ChunkTask) -> ChunkDone:
     return importlib.import_module("strokesim.jobs.task").run_task(task)
 
 
-def serial(tasks: Iterable[ChunkTask]) -> Iterator[tuple[ChunkTask, Outcome]]:
-    """Run the chunks one after another in this process."""
+def serial(
+    tasks: Iterable[ChunkTask], runner: Runner | None = None
+) -> Iterator[tuple[ChunkTask, Outcome]]:
+    """Run the chunks one after another in this process (``runner``: default a simulation)."""
     for task in tasks:
         try:
-            outcome: Outcome = _run(task)
+            outcome: Outcome = (runner or _run)(task)
         except Exception as error:  # reported by the caller, with the chunk
             outcome = error
         yield task, outcome
 
 
-def processes(tasks: Iterable[ChunkTask], workers: int) -> Iterator[tuple[ChunkTask, Outcome]]:
+def processes(
+    tasks: Iterable[ChunkTask], workers: int, runner: Runner | None = None
+) -> Iterator[tuple[ChunkTask, Outcome]]:
     """Run the chunks in ``workers`` local processes (spawned, not forked)."""
     from strokesim.jobs.task import run_task
+
+    runner = runner or run_task
 
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     try:
-        futures = {pool.submit(run_task, task): task for task in tasks}
+        futures = {pool.submit(runner, task): task for task in tasks}
         for future in as_completed(futures):
             error = future.exception()
             yield futures[future], future.result() if error is None else error
@@ -67,7 +78,7 @@ def processes(tasks: Iterable[ChunkTask], workers: int) -> Iterator[tuple[ChunkT
 
 
 def dask(
-    tasks: Iterable[ChunkTask], workers: int, scheduler: str | None
+    tasks: Iterable[ChunkTask], workers: int, scheduler: str | None, runner: Runner | None = None
 ) -> Iterator[tuple[ChunkTask, Outcome]]:
     """Run the chunks on Dask: an existing ``scheduler``, or a ``LocalCluster`` of ``workers``."""
     try:
@@ -77,6 +88,7 @@ def dask(
         raise UserInputError("--scheduler" if scheduler else "--dask", DASK_HINT) from None
     from strokesim.jobs.task import run_task
 
+    runner = runner or run_task
     cluster = None
     if scheduler is None:
         cluster = LocalCluster(
@@ -90,7 +102,7 @@ def dask(
         reason = " ".join(str(error).split())
         raise UserInputError("--scheduler", f"cannot reach {scheduler}: {reason}") from None
     try:
-        futures = {client.submit(run_task, task, pure=False): task for task in tasks}
+        futures = {client.submit(runner, task, pure=False): task for task in tasks}
         for future in dask_completed(list(futures)):
             task = futures[future]
             if future.status == "finished":

@@ -45,7 +45,15 @@ if TYPE_CHECKING:
     from strokesim.simulate import VirtualPatients
     from strokesim.therapy.schema import Protocol
 
-__all__ = ["JobFailed", "JobResult", "check_run_folder", "read_run", "run_job"]
+__all__ = [
+    "JobFailed",
+    "JobResult",
+    "check_run_folder",
+    "prepare_run_folder",
+    "read_run",
+    "run_chunks",
+    "run_job",
+]
 
 #: Attempts per chunk: the first run and one retry.
 ATTEMPTS = 2
@@ -205,15 +213,7 @@ def run_job(
         params=params,
         chunk_size=chunk_size,
     )
-    if (path / MANIFEST).exists():
-        manifest = load_manifest(path)
-        check_same_settings(manifest, settings, path)
-        _remove_leftovers(path)
-        _verify_finished(manifest, path / PARTS)
-    else:
-        manifest = new_manifest(settings, chunks)
-    (path / PARTS).mkdir(parents=True, exist_ok=True)
-    save_manifest(path, manifest)
+    manifest = prepare_run_folder(path, settings, chunks)
 
     entries = manifest["chunks"]
     pending = [c for c in chunks if entries[c.index]["status"] != "done"]
@@ -235,12 +235,90 @@ def run_job(
             folder=path / PARTS,
         )
 
+    ran, ran_days, seconds = run_chunks(
+        path, manifest, pending, task, workers, dask, scheduler, done, total, progress
+    )
+    return JobResult(path, len(chunks), ran, ran_days, seconds)
+
+
+def prepare_run_folder(
+    path: Path, settings: dict[str, Any], chunks: tuple[Chunk, ...]
+) -> dict[str, Any]:
+    """The manifest of a new run, or of a resumed one with its finished parts verified.
+
+    A resumed run must have the same ``settings``; temporary files of a killed run
+    are removed and a finished chunk whose part is missing or changed is pending
+    again. The manifest is saved before returning.
+
+    Raises
+    ------
+    strokesim.errors.UserInputError
+        If the folder holds a run with other settings (field ``--resume``).
+    """
+    if (path / MANIFEST).exists():
+        manifest = load_manifest(path)
+        check_same_settings(manifest, settings, path)
+        _remove_leftovers(path)
+        _verify_finished(manifest, path / PARTS)
+    else:
+        manifest = new_manifest(settings, chunks)
+    (path / PARTS).mkdir(parents=True, exist_ok=True)
+    save_manifest(path, manifest)
+    return manifest
+
+
+def run_chunks(
+    path: Path,
+    manifest: dict[str, Any],
+    pending: list[Chunk],
+    task: Callable[[Chunk], Any],
+    workers: int,
+    dask: bool,
+    scheduler: str | None,
+    done: int,
+    total: int,
+    progress: Callable[[int, int], None] | None = None,
+    runner: executors.Runner | None = None,
+) -> tuple[int, int, float]:
+    """Execute the ``pending`` chunks, recording each in the manifest as soon as it lands.
+
+    A failed chunk is retried once (:data:`ATTEMPTS`); the manifest is saved after
+    every outcome. Shared by every job (simulations, sweeps).
+
+    Parameters
+    ----------
+    path, manifest
+        The run folder and its manifest (updated in place and saved).
+    pending
+        Chunks to run, in plan order.
+    task
+        The task of a chunk (its ``chunk`` attribute names the chunk).
+    workers, dask, scheduler
+        The executor: serial, local processes, or Dask.
+    done, total
+        Patient-days finished before this call, and in the whole run (progress).
+    progress
+        Called as ``progress(done, total)`` after each chunk.
+    runner
+        The function that runs a task in a worker (default: a simulation chunk).
+
+    Returns
+    -------
+    tuple of (int, int, float)
+        Chunks run, patient-days run, and wall-clock seconds of this call.
+
+    Raises
+    ------
+    JobFailed
+        If some chunk failed on every attempt.
+    """
+    entries = manifest["chunks"]
     started = time.perf_counter()
     failed: list[tuple[Chunk, str]] = []
     ran, ran_days = 0, 0
     for attempt in range(1, ATTEMPTS + 1):
         again = []
-        for item, outcome in _execute(map(task, pending), workers, dask, scheduler):
+        for item, outcome in _execute(map(task, pending), workers, dask, scheduler, runner):
             entry = entries[item.chunk.index]
             entry["attempts"] += 1
             if isinstance(outcome, ChunkDone):
@@ -268,17 +346,21 @@ def run_job(
     seconds = time.perf_counter() - started
     if failed:
         raise JobFailed(path, sorted(failed, key=lambda f: f[0].index))
-    return JobResult(path, len(chunks), ran, ran_days, seconds)
+    return ran, ran_days, seconds
 
 
 def _execute(
-    tasks: Iterator[ChunkTask], workers: int, dask: bool, scheduler: str | None
-) -> Iterator[tuple[ChunkTask, executors.Outcome]]:
+    tasks: Iterator[Any],
+    workers: int,
+    dask: bool,
+    scheduler: str | None,
+    runner: executors.Runner | None = None,
+) -> Iterator[tuple[Any, executors.Outcome]]:
     if dask or scheduler is not None:
-        return executors.dask(tasks, workers, scheduler)
+        return executors.dask(tasks, workers, scheduler, runner)
     if workers > 1:
-        return executors.processes(tasks, workers)
-    return executors.serial(tasks)
+        return executors.processes(tasks, workers, runner)
+    return executors.serial(tasks, runner)
 
 
 def _remove_leftovers(folder: Path) -> None:

@@ -21,11 +21,16 @@ import contextlib
 import hashlib
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import xarray as xr
 
-__all__ = ["PARTS", "file_sha256", "read_parts", "write_part"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["PARTS", "file_sha256", "read_parts", "write_part", "write_table_part"]
 
 #: Sub-folder of a run folder holding the parts.
 PARTS = "parts"
@@ -51,6 +56,23 @@ def _fsync_folder(folder: Path) -> None:
             os.close(descriptor)
 
 
+def _write_atomically(target: Path, write: Callable[[Path], None]) -> str:
+    """Call ``write`` on a hidden temporary name, ``fsync``, rename into ``target``; sha256."""
+    temporary = target.with_name(f".{target.stem}.{secrets.token_hex(4)}.tmp{target.suffix}")
+    try:
+        write(temporary)
+        with open(temporary, "rb+") as handle:
+            os.fsync(handle.fileno())
+        digest = file_sha256(temporary)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+        raise
+    _fsync_folder(target.parent)
+    return digest
+
+
 def write_part(ds: xr.Dataset, folder: str | os.PathLike[str], name: str) -> tuple[Path, str]:
     """Write ``ds`` as ``folder/name.parquet`` atomically and durably.
 
@@ -62,18 +84,22 @@ def write_part(ds: xr.Dataset, folder: str | os.PathLike[str], name: str) -> tup
     from strokesim.io import write_results
 
     target = Path(folder) / f"{name}.parquet"
-    temporary = target.with_name(f".{name}.{secrets.token_hex(4)}.tmp.parquet")
-    try:
-        write_results(ds, temporary, field=str(target))
-        with open(temporary, "rb+") as handle:
-            os.fsync(handle.fileno())
-        digest = file_sha256(temporary)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
-        raise
-    _fsync_folder(target.parent)
+    digest = _write_atomically(target, lambda tmp: write_results(ds, tmp, field=str(target)))
+    return target, digest
+
+
+def write_table_part(
+    table: pd.DataFrame, folder: str | os.PathLike[str], name: str
+) -> tuple[Path, str]:
+    """Write a plain table as ``folder/name.parquet`` atomically and durably (sweep parts).
+
+    Returns
+    -------
+    tuple of (pathlib.Path, str)
+        The part's path and the sha256 of its bytes.
+    """
+    target = Path(folder) / f"{name}.parquet"
+    digest = _write_atomically(target, lambda tmp: table.to_parquet(tmp, index=False))
     return target, digest
 
 
