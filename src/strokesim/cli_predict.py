@@ -1,13 +1,19 @@
 """The ``strokesim predict`` and ``strokesim plan`` commands (thin wrappers of strokesim.predict).
 
 Registered on the main app by :func:`register`. The record is read and
-validated first (one line, exit 2, nothing written); then, per patient, a
-reference library of prior virtual patients of the patient's age is simulated
-under usual care (a progress bar), the model is calibrated to the record, and
-the outputs are written all or none into ``OUT/<patient id>/``:
+validated first (one line, exit 2, nothing written); then a reference library
+of prior virtual patients is simulated once under usual care (a progress bar):
+of the patient's age for a one-patient record, with ages drawn from the
+population (and an age kernel in the likelihood) when the record holds several
+patients, who all share it. Each patient is calibrated to its record, and the
+outputs are written all or none into ``OUT/<patient id>/``:
 ``report.html``, ``prediction.csv`` (bands), ``draws.parquet`` (posterior
 particles × days, with weights) and ``prediction.png``; ``plan`` adds
-``plan.csv`` and ``next_assessment.csv``.
+``plan.csv`` and ``next_assessment.csv``. ``plan`` takes the candidates by name
+(``--protocols``) and from protocol files (``--protocol-file``), and per-candidate
+knobs: ``--start-day`` (day the added therapy starts) and
+``--minutes-per-session`` (dose of the added training, trials in proportion),
+each one value for all candidates or one per candidate.
 """
 
 from __future__ import annotations
@@ -66,8 +72,9 @@ def _run(
     library: int,
     method: str,
     seed: int,
-    protocols: list[str] | None,
+    candidates: dict | None,
     n_draws: int,
+    knobs: tuple[str | None, str | None] = (None, None),
 ) -> None:
     from strokesim.cli import DISCLAIMER, _progress_bar
     from strokesim.io import atomic_write_text
@@ -76,7 +83,7 @@ def _run(
     from strokesim.predict.comparators import baselines_for
     from strokesim.predict.library import build_library, library_days
     from strokesim.predict.likelihood import needs_day
-    from strokesim.predict.planner import next_assessment, plan
+    from strokesim.predict.planner import next_assessment, plan_many
     from strokesim.predict.posterior import calibrate
     from strokesim.predict.predictive import (
         draws_table,
@@ -86,15 +93,11 @@ def _run(
     )
     from strokesim.predict.report import render_patient_report
     from strokesim.report import save_figure
-    from strokesim.therapy.library import named_protocol
 
     _check(horizon, library, method, seed)
     from strokesim.predict.record import load_records
 
     records = load_records(record_file)
-    candidates = None
-    if protocols is not None:
-        candidates = {name: named_protocol(name) for name in protocols}
     for r in records:
         last = max((o.day for o in r.observations), default=0)
         if not r.observations:
@@ -103,14 +106,39 @@ def _run(
             raise UserInputError(
                 "--horizon", f"must be after {r.patient_id}'s last observation day {last}"
             )
+    starts = None
+    if candidates is not None:
+        latest = max(max(o.day for o in r.observations) for r in records)
+        candidates, starts = _apply_knobs(candidates, *knobs, latest, horizon)
+    days = library_days(
+        [o.day for r in records for o in r.observations if needs_day(o.measure)], horizon
+    )
+    with _progress_bar(f"reference library ({library} patients)", then="calibrating") as bar:
+        # one patient: prior patients of its age; several: ages drawn, shared by all
+        lib = build_library(
+            library, seed, days, age=records[0].age if len(records) == 1 else None, progress=bar
+        )
+    posts = []
+    for r in records:
+        with _progress_bar(f"{r.patient_id}: calibrating", then="predicting") as bar:
+            posts.append(calibrate(r, lib, method=method, seed=seed, progress=bar))
+    plans = [None] * len(records)
+    if candidates is not None:
+        # every patient's twins in one batch (the same plans as one patient at a time)
+        with _progress_bar("simulating twins", then="ranking") as bar:
+            plans = plan_many(
+                posts,
+                candidates,
+                horizon=horizon,
+                n_draws=n_draws,
+                start_day=starts,
+                seeds=[seed] * len(posts),
+                progress=bar,
+            )
     lines: list[str] = []
     with output_folder(out) as folder:
         plan_writers = []
-        for r in records:
-            days = library_days([o.day for o in r.observations if needs_day(o.measure)], horizon)
-            with _progress_bar(f"{r.patient_id}: simulating library", then="calibrating") as bar:
-                lib = build_library(library, seed, days, age=r.age, progress=bar)
-                post = calibrate(r, lib, method=method, seed=seed, progress=bar)
+        for r, post, result in zip(records, posts, plans, strict=True):
             base = baselines_for(r, horizon)
             table = predictive_table(post)
             figure = predictive_figure(post, r, base)
@@ -126,16 +154,7 @@ def _run(
             )
             lines.append(line)
             sub = folder / r.patient_id
-            if protocols is not None:
-                with _progress_bar(f"{r.patient_id}: simulating twins", then="ranking") as bar:
-                    result = plan(
-                        post,
-                        candidates,
-                        horizon=horizon,
-                        n_draws=n_draws,
-                        seed=seed,
-                        progress=bar,
-                    )
+            if result is not None:
                 nxt = next_assessment(post, horizon, seed=seed)
                 extra = [
                     (f"Protocols ranked by expected FMA-UE gain at day {horizon}", result.table),
@@ -187,6 +206,66 @@ def _run(
     typer.echo(DISCLAIMER)
 
 
+def _per_candidate(option: str, text: str | None, names: list[str]) -> list[str | None]:
+    """A comma-separated option as one value per candidate (one value applies to all)."""
+    if text is None:
+        return [None] * len(names)
+    values = [v.strip() for v in text.split(",")]
+    if len(values) == 1:
+        return values * len(names)
+    if len(values) != len(names):
+        raise UserInputError(
+            option, f"must give 1 or {len(names)} values (one per protocol), got {len(values)}"
+        )
+    return values
+
+
+def _apply_knobs(
+    candidates: dict,
+    start_text: str | None,
+    minutes_text: str | None,
+    last_day: int,
+    horizon: int,
+) -> tuple[dict, dict[str, int | None]]:
+    """Each candidate with its dose knob applied, and its start day (validated)."""
+    from strokesim.predict.planner import with_minutes
+
+    names = list(candidates)
+    starts: dict[str, int | None] = {}
+    for name, text in zip(names, _per_candidate("--start-day", start_text, names), strict=True):
+        if text is None:
+            starts[name] = None
+            continue
+        try:
+            day = int(text)
+        except ValueError:
+            day = None
+        if day is None or not last_day < day < horizon:
+            raise UserInputError(
+                "--start-day",
+                f"must be an integer in {last_day + 1}–{horizon - 1} (after the last "
+                f"observation, before the horizon), got {text!r}",
+            )
+        starts[name] = day
+    out = {}
+    for name, text in zip(
+        names, _per_candidate("--minutes-per-session", minutes_text, names), strict=True
+    ):
+        if text is None:
+            out[name] = candidates[name]
+            continue
+        try:
+            minutes = float(text)
+        except ValueError:
+            minutes = float("nan")
+        if not 1 <= minutes <= 480:
+            raise UserInputError(
+                "--minutes-per-session", f"must be a number in 1–480, got {text!r}"
+            )
+        out[name] = with_minutes(candidates[name], minutes)
+    return out, starts
+
+
 def _in_folder(write):
     """``write`` preceded by creating the file's (patient) folder."""
 
@@ -217,8 +296,36 @@ def plan(
     protocols: Annotated[
         str | None,
         typer.Option(
-            help="Comma-separated shipped protocol names (default: six candidates).",
+            help="Comma-separated shipped protocol names (default: six candidates, or none "
+            "when --protocol-file is given).",
             metavar="A,B,...",
+            show_default=False,
+        ),
+    ] = None,
+    protocol_file: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--protocol-file",
+            help="A candidate protocol TOML file (repeat for several).",
+            metavar="FILE",
+            show_default=False,
+        ),
+    ] = None,
+    start_day: Annotated[
+        str | None,
+        typer.Option(
+            help="Day the added therapy starts: one for all candidates or one per candidate "
+            "(default the day after the last observation).",
+            metavar="DAY[,DAY...]",
+            show_default=False,
+        ),
+    ] = None,
+    minutes_per_session: Annotated[
+        str | None,
+        typer.Option(
+            help="Minutes per session of the added training (1-480; trials in proportion): "
+            "one for all candidates or one per candidate (default each protocol's own).",
+            metavar="MIN[,MIN...]",
             show_default=False,
         ),
     ] = None,
@@ -234,18 +341,38 @@ def plan(
     """Rank candidate protocols for each patient by expected gain over usual care."""
     from strokesim.cli import _user_errors
     from strokesim.predict.planner import DEFAULT_CANDIDATES
+    from strokesim.therapy.library import named_protocol
+    from strokesim.therapy.schema import load_protocol
 
     with _user_errors():
-        names = (
-            list(DEFAULT_CANDIDATES)
-            if protocols is None
-            else [p.strip() for p in protocols.split(",") if p.strip()]
-        )
-        if not names:
-            raise UserInputError("--protocols", "name at least one protocol")
+        files = list(protocol_file or [])
+        if protocols is not None:
+            names = [p.strip() for p in protocols.split(",") if p.strip()]
+            if not names:
+                raise UserInputError("--protocols", "name at least one protocol")
+        else:
+            names = [] if files else list(DEFAULT_CANDIDATES)
         if not 4 <= draws <= 4096:
             raise UserInputError("--draws", f"must be an integer in 4–4096, got {draws}")
-        _run(record_file, horizon, out, library, method, seed, names, draws)
+        candidates = {name: named_protocol(name) for name in names}
+        for path in files:
+            p = load_protocol(path)
+            if p.name in candidates:
+                raise UserInputError(
+                    "--protocol-file", f"{path}: protocol name {p.name!r} is given twice"
+                )
+            candidates[p.name] = p
+        _run(
+            record_file,
+            horizon,
+            out,
+            library,
+            method,
+            seed,
+            candidates,
+            draws,
+            (start_day, minutes_per_session),
+        )
 
 
 def register(app: typer.Typer) -> None:

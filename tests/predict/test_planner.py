@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from strokesim.errors import UserInputError
@@ -78,3 +79,40 @@ def test_observing_the_horizon_itself_narrows_the_interval_most() -> None:
     np.testing.assert_allclose(
         table["expected_reduction"], table["current_width"] - table["expected_width"], atol=0.011
     )
+
+
+def test_with_minutes_scales_the_added_training_and_keeps_the_rest() -> None:
+    from strokesim.predict.planner import with_minutes
+    from strokesim.therapy.library import usual_care
+
+    cimt = named_protocol("cimt_2_weeks")
+    half = with_minutes(cimt, 180)
+    (added,) = beyond_usual_care(half)
+    (orig,) = beyond_usual_care(cimt)
+    assert added.minutes_per_session == 180
+    assert added.shaping_trials_per_session == round(orig.shaping_trials_per_session / 2)
+    assert [c for c in half.components if c in usual_care().components]
+    assert added.start_day == orig.start_day and added.duration_days == orig.duration_days
+    # stimulation alone has no training minutes: unchanged
+    assert with_minutes(usual_care(), 60) == usual_care()
+    with pytest.raises(UserInputError, match="minutes_per_session"):
+        with_minutes(cimt, 480 * 4)
+
+
+def test_plan_rejects_a_start_day_outside_the_window(small_library) -> None:
+    post = _posterior(small_library)
+    with pytest.raises(UserInputError, match=r"--start-day.*8–29"):
+        plan(post, ["cimt_2_weeks"], horizon=30, start_day=30)
+    with pytest.raises(UserInputError, match="--start-day"):
+        plan(post, ["cimt_2_weeks"], horizon=30, start_day={"cimt_2_weeks": 7})
+
+
+@pytest.mark.slow
+def test_twins_from_the_shared_prefix_equal_twins_from_onset(small_library) -> None:
+    from strokesim.simulate import simulate
+
+    post = _posterior(small_library)
+    names = ["cimt_2_weeks", "itbs_ipsilesional_training"]
+    fast = plan(post, names, horizon=30, n_draws=8, seed=2)
+    slow = plan(post, names, horizon=30, n_draws=8, seed=2, simulator=simulate)
+    pd.testing.assert_frame_equal(fast.table, slow.table)
