@@ -15,24 +15,13 @@ from typing import Annotated
 
 import typer
 
+from strokesim.cli.options import DaskFlag, Workers
 from strokesim.errors import UserInputError
 
 __all__ = ["register", "sensitivity", "sweep"]
 
 SpecFile = Annotated[
     Path, typer.Argument(help="Sweep spec (TOML).", metavar="SWEEP.toml", show_default=False)
-]
-Workers = Annotated[
-    int,
-    typer.Option(
-        "--workers",
-        help="Local worker processes (1: this process), or Dask workers with --dask.",
-        metavar="N",
-    ),
-]
-DaskFlag = Annotated[
-    bool,
-    typer.Option("--dask", help="Run the chunks on a Dask LocalCluster of --workers processes."),
 ]
 Resume = Annotated[
     bool,
