@@ -69,3 +69,26 @@ def test_python_dash_m_runs_the_command_line() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "external-trials" in result.stdout
+
+
+def test_validate_n_boot_and_no_report_reach_the_battery(monkeypatch, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    import strokesim.validate.battery as battery
+
+    seen: dict[str, object] = {}
+
+    def fake(**kwargs):
+        seen.update(kwargs)
+        return 0
+
+    monkeypatch.setattr(battery, "validate_command", fake)
+    runner = CliRunner()
+    result = runner.invoke(app, ["validate", "--n", "40", "--n-boot", "50", "--no-report"])
+    assert result.exit_code == 0, result.output
+    assert seen["n_boot"] == 50 and seen["report"] is None
+    result = runner.invoke(app, ["validate", "--n", "40"])
+    assert seen["n_boot"] == battery.DEFAULT_N_BOOT and seen["report"] is not None
+    bad = runner.invoke(app, ["validate", "--n-boot", "0", "--report", str(tmp_path / "r.html")])
+    assert bad.exit_code == 2 and "--n-boot" in bad.output
+    assert len(bad.output.strip().splitlines()) == 1 and not (tmp_path / "r.html").exists()

@@ -63,12 +63,24 @@ def validate(
             "n, targets, model parameters and code.",
         ),
     ] = False,
+    n_boot: Annotated[
+        int,
+        typer.Option(
+            "--n-boot", help="Bootstrap replicates of each confidence interval.", metavar="N"
+        ),
+    ] = 1000,
+    no_report: Annotated[
+        bool, typer.Option("--no-report", help="Write no HTML report (table and Markdown only).")
+    ] = False,
 ) -> None:
     """Run the validation battery (VALIDATION.md V1–V13); exit 0 only if every target passes.
 
     With --seeds, exit 0 only if every target passes at every seed.
     """
     with user_errors():
+        if isinstance(n_boot, bool) or n_boot < 1:
+            raise UserInputError("--n-boot", f"must be a positive integer, got {n_boot}")
+        chosen_report = None if no_report else report
         if seeds is not None:
             from strokesim.validate.seeds import seeds_command
 
@@ -82,9 +94,10 @@ def validate(
                     n,
                     seeds,
                     results_dir,
-                    report=report,
+                    report=chosen_report,
                     markdown=markdown,
                     only=only,
+                    n_boot=n_boot,
                     resume=resume,
                     echo=typer.echo,
                     progress=progress,
@@ -99,9 +112,10 @@ def validate(
             code = validate_command(
                 n=n,
                 seed=seed,
-                report=report,
+                report=chosen_report,
                 only=only,
                 markdown=markdown,
+                n_boot=n_boot,
                 echo=typer.echo,
                 progress=progress,
             )
