@@ -163,12 +163,15 @@ def day3():
     return draw, ds
 
 
-def test_severity_mix_gives_each_leaps_band_about_a_third(day3) -> None:
-    # severity_a/b's stated basis: each band about a third of the day-3 cohort
+def test_severity_mix_has_every_leaps_band(day3) -> None:
+    # severity_a/b are fitted against V4/V10 (calibrate.py stage A), no longer set so
+    # that each band holds a third: the fitted mix (n = 1000, seed 0: 59% mild, 16%
+    # moderate, 25% severe on day 3) must still hold every band, mild the largest
     _, ds = day3
     fma0 = ds.fma_ue.sel(day=3).values
     shares = [(fma0 >= 43).mean(), ((fma0 >= 29) & (fma0 <= 42)).mean(), (fma0 <= 28).mean()]
-    assert all(0.2 <= s <= 0.5 for s in shares), shares
+    assert all(s >= 0.05 for s in shares), shares
+    assert shares[0] == max(shares), shares
 
 
 def test_nihss_proxy_tracks_volume_as_nihss_does(day3) -> None:

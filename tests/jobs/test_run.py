@@ -43,6 +43,7 @@ def test_job_equals_simulate_at_the_same_chunk_size(patients, tmp_path: Path) ->
     assert ran.attrs["config_hash"] == manifest(tmp_path / "run")["settings_sha256"]
 
 
+@pytest.mark.slow  # ~55 s: two spawned JAX processes
 def test_serial_and_two_processes_give_bitwise_the_same_table(patients, tmp_path: Path) -> None:
     job(patients, tmp_path / "serial")
     job(patients, tmp_path / "processes", workers=2)
@@ -56,6 +57,7 @@ def test_dask_local_cluster_gives_bitwise_the_same_table(patients, tmp_path: Pat
     assert_identical(read_run(tmp_path / "serial"), read_run(tmp_path / "dask"))
 
 
+@pytest.mark.slow  # ~75 s: 180-day runs at three chunk sizes
 def test_chunk_sizes_give_equal_scores_and_close_floats(patients, tmp_path: Path) -> None:
     runs = {}
     for size in (8, 20, 40):

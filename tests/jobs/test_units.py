@@ -124,6 +124,7 @@ print([job.unit(f"u{i}", lambda i=i: time.sleep(0.1) or {"i": i, "x": i / 7}, la
 """
 
 
+@pytest.mark.slow  # ~40 s: two interpreter starts (tests/jobs/test_kill.py stays fast)
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
 def test_sigkill_then_resume_gives_every_unit_once(tmp_path: Path) -> None:
     source = str(Path(strokesim.__file__).resolve().parents[1])

@@ -30,6 +30,7 @@ def test_start_after_moves_added_components_to_the_day_after_the_last() -> None:
         start_after(itbs, 20, 10)
 
 
+@pytest.mark.slow  # ~56 s: twins of posterior draws for several protocols
 def test_plan_returns_a_ranked_table_with_reasons(small_library) -> None:
     post = _posterior(small_library)
     result = plan(post, ["cimt_2_weeks", "high_dose_90h_3_weeks"], horizon=30, n_draws=16, seed=1)

