@@ -9,13 +9,15 @@ Usage::
 Starting from the literature values, stage B fits the plasticity time course and
 the learning weight of daily-life actions to the timing experiment (V8), stage C
 fits the consolidation of intensive days' learning to the chronic intensive
-programme (V9), then stage A fits the parameters that the default-cohort targets
+programme (V9), stage A fits the parameters that the default-cohort targets
 pin down (V1, V2, V4, V10): the stunned share, the MEP threshold, spasticity, the
 effort reserve (``max_command_gain``, V1) and the shape of the population's latent
 severity (``severity_a``, ``severity_b``: the cohort-wide shares of V4 and V10 read
-the severity mix). Each parameter is named with the target that fixes it. Each
-stage minimises a simulation-based objective with Nelder–Mead (scipy) under common
-random numbers (one fixed seed, so the objective is deterministic):
+the severity mix), and stage D last fits how strongly received inhibition gates a
+hemisphere's plasticity to the contralesional-inhibition experiment (V6). Each
+parameter is named with the target that fixes it. Each stage minimises a
+simulation-based objective with Nelder–Mead (scipy) under common random numbers
+(one fixed seed, so the objective is deterministic):
 
     J(θ) = Σ_terms ((measured − centre of pass range) / half-width)²
 
@@ -85,6 +87,7 @@ DEFAULT_SETTINGS: dict[str, int] = {
     "max_evals": 80,
     "max_evals_b": 24,
     "max_evals_c": 16,
+    "max_evals_d": 10,
 }
 
 #: Registries a free parameter may belong to.
@@ -303,15 +306,32 @@ OBJECTIVE_C = (
     term("V9", "retention", 1.0, 0.3),
 )
 
+#: Stage D: how strongly the inhibition a hemisphere receives gates its plasticity,
+#: fixed by the contralesional-inhibition experiment (V6): the FMA0 at which
+#: inhibiting the contralesional M1 turns from harmful to helpful moves with it
+#: (docs/hand_set.md: 49.4 / 29.5 / 73.4 at 0 / 8 / 30). The search interval is the
+#: lower part of the registry's range [0, 30]: above about 16 the severe band's
+#: acute effect turns positive (hand_set.md at 30), which V6 excludes outright.
+STAGE_D = (Free("inhibition_plasticity_gating", 0.0, 16.0, "V6"),)
+
+#: V6's crossover aims at the middle of its range (30–50); V13's rise from week 1 to
+#: week 26 (one-sided, > 0) is in the objective as a guard, because the gate acts on
+#: the interhemispheric dynamics that V13 reads (centre 0.1, half-width 0.1).
+OBJECTIVE_D = (
+    term("V6", "crossover_fma0"),
+    term("V13", "best_minus_worst_third_rise", 0.10, 0.10),
+)
+
 #: Every stage, by name.
 STAGES: dict[str, Stage] = {
     "A": Stage("A", STAGE_A, OBJECTIVE, size="n", evals="max_evals"),
     "B": Stage("B", STAGE_B, OBJECTIVE_B, size="n_b", evals="max_evals_b"),
     "C": Stage("C", STAGE_C, OBJECTIVE_C, size="n_b", evals="max_evals_c"),
+    "D": Stage("D", STAGE_D, OBJECTIVE_D, size="n_b", evals="max_evals_d"),
 }
 #: The order in which a full run fits the stages (each starts from the results of
 #: the earlier ones and the literature values of the rest).
-STAGE_ORDER = ("B", "C", "A")
+STAGE_ORDER = ("B", "C", "A", "D")
 
 #: Parameters that a stage fits but that calibrated.json does not record yet: the
 #: stored calibration predates their stage, so the registries still hold their
@@ -443,7 +463,7 @@ def _simplex(start: np.ndarray, step: float = 0.15) -> np.ndarray:
 def calibrate_all(
     settings: Mapping[str, int],
     log=print,
-    stages: str = "BCA",
+    stages: str = "BCAD",
     stored: Mapping[str, float] | None = None,
 ) -> tuple[dict[str, float], dict[str, float]]:
     """The stages in :data:`STAGE_ORDER`, from the literature starting values.
@@ -550,6 +570,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-evals", type=int, default=d["max_evals"], help="stage-A evaluations")
     ap.add_argument("--max-evals-b", type=int, default=d["max_evals_b"], help="stage-B evaluations")
     ap.add_argument("--max-evals-c", type=int, default=d["max_evals_c"], help="stage-C evaluations")
+    ap.add_argument("--max-evals-d", type=int, default=d["max_evals_d"], help="stage-D evaluations")
     ap.add_argument(
         "--stages",
         default="".join(STAGE_ORDER),
@@ -575,6 +596,11 @@ def main(argv: list[str] | None = None) -> int:
             ap.error(f"--stages: give some of {', '.join(STAGE_ORDER)} (got {args.stages!r})")
         settings = {k: int(getattr(args, k)) for k in DEFAULT_SETTINGS}
         stages = args.stages
+        if previous is not None:
+            # a stage not re-run keeps the evaluation budget its stored run had
+            for name in set(STAGES) - set(stages):
+                key = STAGES[name].evals
+                settings[key] = int(previous["settings"].get(key, settings[key]))
     stored = {k: v["value"] for k, v in previous["parameters"].items()} if previous else None
     try:
         values, stage_minutes = calibrate_all(settings, stages=stages, stored=stored)

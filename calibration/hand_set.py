@@ -31,10 +31,10 @@ from strokesim.validate.battery import run_battery
 from strokesim.validate.metrics_core import check_ranges
 
 #: Parameter → the battery target it bears on most directly (set by hand, not fitted;
-#: ``max_command_gain`` left this list when stage A of ``calibrate.py`` fitted it, 2026-12-07).
+#: ``max_command_gain`` left this list when stage A of ``calibrate.py`` fitted it, and
+#: ``inhibition_plasticity_gating`` when stage D did, both 2026-12-07).
 HAND_SET: dict[str, str] = {
     "coordination_noise_gain": "V11",
-    "inhibition_plasticity_gating": "V6",
     # population parameters: the default cohort is drawn again at each value
     "cst_load_scale": "V2",
     "premotor_share_max": "V1",

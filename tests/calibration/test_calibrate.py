@@ -241,7 +241,15 @@ def test_check_reruns_every_stage_with_the_stored_settings_and_reports_a_differe
     cal, monkeypatch, tmp_path, capsys
 ):
     stored = {f.name: 0.5 for f in _all_free(cal)}
-    settings = {"n": 7, "n_b": 5, "seed": 3, "max_evals": 2, "max_evals_b": 1, "max_evals_c": 1}
+    settings = {
+        "n": 7,
+        "n_b": 5,
+        "seed": 3,
+        "max_evals": 2,
+        "max_evals_b": 1,
+        "max_evals_c": 1,
+        "max_evals_d": 1,
+    }
     path = tmp_path / "calibrated.json"
     parameters = {k: {"value": v} for k, v in stored.items()}
     document = {"settings": settings | cal.cohort_settings(3), "parameters": parameters}
@@ -249,7 +257,7 @@ def test_check_reruns_every_stage_with_the_stored_settings_and_reports_a_differe
     monkeypatch.setattr(cal, "CALIBRATED", path)
     calls: list[tuple] = []
 
-    def fake(sizes, stages="BCA", stored=None, log=print):
+    def fake(sizes, stages="BCAD", stored=None, log=print):
         calls.append((dict(sizes), stages))
         return {**stored, "plasticity_peak": result}, {}
 
@@ -257,7 +265,7 @@ def test_check_reruns_every_stage_with_the_stored_settings_and_reports_a_differe
     result = 0.5
     assert cal.main(["--check"]) == 0
     assert "reproduced" in capsys.readouterr().out
-    assert calls == [(settings, "BCA")]
+    assert calls == [(settings, "BCAD")]
     result = 0.6
     assert cal.main(["--check"]) == 1
     assert "plasticity_peak" in capsys.readouterr().out
@@ -267,6 +275,30 @@ def test_check_reruns_every_stage_with_the_stored_settings_and_reports_a_differe
     with pytest.raises(SystemExit):
         cal.main(["--check"])
     assert "predates the disjoint calibration cohorts" in capsys.readouterr().err
+
+
+def test_a_partial_run_records_the_stored_budgets_of_the_stages_it_skips(
+    cal, monkeypatch, tmp_path
+):
+    stored = {f.name: 0.5 for f in _all_free(cal)}
+    budgets = {"max_evals": 3, "max_evals_b": 4, "max_evals_c": 5, "max_evals_d": 6}
+    settings = {"n": 7, "n_b": 5, "seed": 3} | budgets
+    path = tmp_path / "calibrated.json"
+    parameters = {k: {"value": v} for k, v in stored.items()}
+    path.write_text(json.dumps({"settings": settings, "parameters": parameters}))
+    monkeypatch.setattr(cal, "CALIBRATED", path)
+    seen: list[dict] = []
+
+    def fake(sizes, stages="BCAD", stored=None, log=print):
+        seen.append(dict(sizes))
+        return dict(stored), {"D": 0.1}
+
+    monkeypatch.setattr(cal, "calibrate_all", fake)
+    assert cal.main(["--stages", "D", "--max-evals-d", "9", "--write"]) == 0
+    written = json.loads(path.read_text())["settings"]
+    # the skipped stages keep the budgets their stored runs had, not the defaults
+    assert {k: written[k] for k in budgets} == budgets | {"max_evals_d": 9}
+    assert seen[0]["max_evals"] == 3
 
 
 def test_a_stage_on_a_published_trial_needs_metrics_of_its_own(cal):

@@ -50,6 +50,8 @@ EDITED_SINCE_CONVERSION: dict[str, str] = {
     "dexterity_healthy_success": "value and source: dexterity_scale.py rerun",
     "cst_load_scale": "source points to docs/hand_set.md (now studied there)",
     "premotor_share_max": "source points to docs/hand_set.md (now studied there)",
+    # calibrate.py stage D (2026-12-07, fourth session) fits it against V6
+    "inhibition_plasticity_gating": "source: calibrated against V6 (stage D)",
 }
 
 
