@@ -132,3 +132,28 @@ def test_a_seed_failing_twice_exits_1_naming_it(
         f"finished chunks kept in {folder}: rerun with --resume"
     )
     assert not (tmp_path / "seeds.html").exists()
+
+
+@pytest.mark.slow
+def test_external_trials_runs_every_shipped_check_end_to_end(tmp_path: Path) -> None:
+    # the fast tests check the units and the grouping apart; only this one runs the command
+    # itself, which a grouping that called a removed method (build_arms) once broke unseen
+    markdown = tmp_path / "external.md"
+    result = runner.invoke(
+        app,
+        [
+            "external-trials",
+            "--n",
+            "60",
+            "--markdown",
+            str(markdown),
+            "--run-dir",
+            str(tmp_path / "run"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    text = markdown.read_text()
+    from strokesim.validate.external_trials import EXTERNAL_TRIALS
+
+    for trial in EXTERNAL_TRIALS:
+        assert trial.key in text

@@ -31,19 +31,20 @@ _SAVED = ("estimate", "ci", "verdict")
 
 
 def trial_groups(trials: Sequence[ExternalTrial]) -> list[list[ExternalTrial]]:
-    """The trials by shared simulation (same start day and arms), in order of start day."""
-    groups: list[list[ExternalTrial]] = []
-    arms: list[Any] = []
-    for trial in sorted(trials, key=lambda t: t.start_day):
-        built = trial.build_arms()
-        for group, group_arms in zip(groups, arms, strict=True):
-            if group[0].start_day == trial.start_day and group_arms == built:
-                group.append(trial)
-                break
-        else:
-            groups.append([trial])
-            arms.append(built)
-    return groups
+    """The trials by shared simulation (same start day and arms), in order of start day.
+
+    The grouping is the one :func:`~strokesim.validate.external.run_external_trials`
+    simulates by (:func:`~strokesim.validate.external.shared_arm_groups`), so a unit
+    holds exactly the trials that one simulation of their arms serves.
+    """
+    from strokesim.validate.external import shared_arm_groups
+
+    ordered = sorted(trials, key=lambda t: t.start_day)
+    groups = shared_arm_groups(ordered)
+    by_index: dict[int, list[ExternalTrial]] = {}
+    for trial in ordered:
+        by_index.setdefault(groups[trial.key].index, []).append(trial)
+    return [by_index[index] for index in sorted(by_index)]
 
 
 def _trial_record(result: ExternalResult) -> dict[str, Any]:

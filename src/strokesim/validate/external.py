@@ -174,7 +174,7 @@ def run_external_trials(
     given = list(trials)
     chosen = sorted(given, key=lambda t: t.start_day)
     cohort.plan(trial.start_day for trial in chosen)
-    groups = _shared_arms(chosen)
+    groups = shared_arm_groups(chosen)
     masks = {trial.key: included_patients(cohort, trial) for trial in chosen}
     simulated: dict[int, tuple[xr.Dataset, NDArray[np.bool_]]] = {}
     results = {}
@@ -205,8 +205,11 @@ class _ArmGroup:
     keys: tuple[str, ...]
 
 
-def _shared_arms(trials: Sequence[ExternalTrial]) -> dict[str, _ArmGroup]:
-    """Each trial's :class:`_ArmGroup`, keyed by trial key."""
+def shared_arm_groups(trials: Sequence[ExternalTrial]) -> dict[str, _ArmGroup]:
+    """Each trial's :class:`_ArmGroup` (trials sharing a start day and arms), by trial key.
+
+    Groups are numbered in the order their first trial appears in ``trials``.
+    """
     found: list[tuple[int, dict[str, Protocol], set[int], list[str]]] = []
     for trial in trials:
         arms = dict(trial.arms)
