@@ -154,7 +154,7 @@ def predictive_figure(
     axes[0].legend(fontsize=7, loc="lower right")
     prep2 = f"; PREP2: {baselines.prep2}" if baselines and baselines.prep2 else ""
     fig.suptitle(
-        f"Patient {record.patient_id}: posterior predictive under usual care{prep2} — "
+        f"{record.patient_id}: posterior predictive under usual care{prep2} — "
         "research software, not clinical advice",
         fontsize=10,
     )
