@@ -7,7 +7,7 @@ of a run folder that has not finished (or was stopped), keeps the largest
 power-of-2 number ``M`` of complete base samples (a prefix of a scrambled Sobol
 sequence of length 2^k is itself balanced), and computes the indices of that
 smaller design with the same code path as the command
-(:func:`strokesim.sweep.sensitivity.indices_table`), writing ``indices.csv``,
+(:func:`strokesim.cli.sweep.analyse_sensitivity`), writing ``indices.csv``,
 ``indices.md`` and ``sensitivity.png`` into ``--out``.
 
 Usage::
@@ -25,14 +25,12 @@ import pandas as pd
 
 def main() -> None:
     """Read the finished parts, analyse the complete power-of-2 prefix, write the outputs."""
-    from strokesim.cli.sweep import indices_markdown
+    from strokesim.cli.sweep import analyse_sensitivity
     from strokesim.jobs.manifest import load_manifest
     from strokesim.jobs.store import PARTS
     from strokesim.report import save_figure
     from strokesim.sweep.design import saltelli_design
-    from strokesim.sweep.figures import sensitivity_figure
     from strokesim.sweep.run import summarise
-    from strokesim.sweep.sensitivity import indices_table
     from strokesim.sweep.spec import load_sweep
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -60,29 +58,12 @@ def main() -> None:
     points = m * (d + 2)
     rows = rows[rows["point"] < points]
     summary = summarise(loaded, design.iloc[:points].reset_index(drop=True), rows)
-    columns = [o.column for o in loaded.spec.output]
-    indices = indices_table(
-        loaded.factors,
-        summary,
-        columns,
-        resamples=cfg.resamples,
-        confidence=cfg.confidence,
-        seed=cfg.seed,
-    )
+    title = f"Sensitivity '{loaded.spec.name}' (first {m} of {cfg.samples} base samples)"
+    indices, markdown, figure = analyse_sensitivity(loaded, summary, samples=m, title=title)
     args.out.mkdir(parents=True, exist_ok=True)
     indices.to_csv(args.out / "indices.csv", index=False)
     summary.to_csv(args.out / "summary.csv", index=False)
-    markdown = indices_markdown(indices, cfg.confidence)
     (args.out / "indices.md").write_text(markdown, encoding="utf-8")
-    figure = sensitivity_figure(
-        indices,
-        loaded.spec.output,
-        points=points,
-        samples=m,
-        n_per_point=n,
-        confidence=cfg.confidence,
-        title=f"Sensitivity '{loaded.spec.name}' (first {m} of {cfg.samples} base samples)",
-    )
     save_figure(figure, args.out / "sensitivity.png")
     print(f"{m} base samples × ({d} + 2) = {points} design points × {n} patients")
     print(markdown)

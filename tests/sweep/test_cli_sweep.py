@@ -106,3 +106,50 @@ def test_sweep_command_writes_summary_and_plot_and_resumes(tmp_path: Path) -> No
     assert resumed.exit_code == 0, resumed.output
     assert "all 3 chunks were finished already" in resumed.output
     assert pd.read_csv(out / "summary.csv").equals(summary)
+
+
+def _saltelli_summary(loaded, samples: int) -> pd.DataFrame:
+    """A made-up summary of a Saltelli design: each output a smooth function of the factors."""
+    from strokesim.sweep.design import saltelli_design
+
+    design = saltelli_design(loaded.factors, samples, seed=0)
+    x = design.to_numpy()
+    x = (x - x.min(axis=0)) / (x.max(axis=0) - x.min(axis=0))
+    summary = design.copy()
+    for k, out in enumerate(loaded.spec.output):
+        summary[out.column] = x[:, 0] + (k + 2) * x[:, 1] ** 2
+    return summary
+
+
+def test_analyse_sensitivity_is_the_commands_indices_markdown_and_figure() -> None:
+    pytest.importorskip("SALib")
+    from strokesim.cli.sweep import analyse_sensitivity, indices_markdown
+    from strokesim.sweep.sensitivity import indices_table
+    from strokesim.sweep.spec import parse_sweep
+
+    loaded = parse_sweep(tiny_spec(sensitivity={"samples": 8, "resamples": 20, "seed": 3}))
+    summary = _saltelli_summary(loaded, 8)
+    indices, markdown, figure = analyse_sensitivity(loaded, summary, samples=8, title="t")
+    columns = [o.column for o in loaded.spec.output]
+    expected = indices_table(
+        loaded.factors, summary, columns, resamples=20, confidence=0.95, seed=3
+    )
+    pd.testing.assert_frame_equal(indices, expected)
+    assert markdown == indices_markdown(expected, 0.95)
+    assert len(figure.axes) == len(columns)
+    # the second factor matters more for every output
+    st = indices.pivot(index="output", columns="factor", values="ST")
+    assert (st["plasticity_peak"] > st["protocol.trials_per_session"]).all()
+
+
+def test_analyse_sensitivity_refuses_an_undefined_output() -> None:
+    pytest.importorskip("SALib")
+    from strokesim.cli.sweep import analyse_sensitivity
+    from strokesim.errors import UserInputError
+    from strokesim.sweep.spec import parse_sweep
+
+    loaded = parse_sweep(tiny_spec(sensitivity={"samples": 4}))
+    summary = _saltelli_summary(loaded, 4)
+    summary.loc[3, loaded.spec.output[1].column] = float("nan")
+    with pytest.raises(UserInputError, match=r"grip_kg_day20.*undefined"):
+        analyse_sensitivity(loaded, summary, samples=4, title="t")

@@ -95,3 +95,35 @@ def test_resume_refuses_another_design(tiny: LoadedSweep, tiny_run: Path, tmp_pa
         run_sweep(tiny, other, folder, resume=True)
     with pytest.raises(UserInputError, match="--resume"):
         run_sweep(tiny, other, folder)
+
+
+def test_resume_reports_the_finished_rows_first(
+    tiny: LoadedSweep, tiny_run: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "run"
+    shutil.copytree(tiny_run, folder)
+    design = build_design(tiny.factors, tiny.spec.design)
+    (folder / PARTS / "part-00000.parquet").unlink()
+    calls: list[tuple[int, int]] = []
+    result = run_sweep(tiny, design, folder, resume=True, progress=lambda *c: calls.append(c))
+    days = tiny.spec.cohort.days
+    total = len(design) * tiny.spec.cohort.n * days
+    first = load_manifest(folder)["chunks"][0]
+    rows_rerun = first["stop"] - first["start"]
+    assert calls == [(total - rows_rerun * days, total), (total, total)]
+    assert (result.ran, result.patient_days) == (1, rows_rerun * days)
+    assert (
+        load_manifest(folder)["chunks"][0]["sha256"]
+        == load_manifest(tiny_run)["chunks"][0]["sha256"]
+    )
+
+
+def test_reading_a_changed_part_names_its_rows(tiny_run: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "run"
+    shutil.copytree(tiny_run, folder)
+    part = folder / PARTS / "part-00001.parquet"
+    part.write_bytes(part.read_bytes()[:-10])
+    entry = load_manifest(folder)["chunks"][1]
+    rows = f"rows {entry['start']}–{entry['stop'] - 1}"
+    with pytest.raises(UserInputError, match=rf"chunk 1 \({rows}\): part {part.name} is missing"):
+        read_sweep_rows(folder)

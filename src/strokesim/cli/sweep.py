@@ -11,14 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from strokesim.cli.options import DaskFlag, Workers
 from strokesim.errors import UserInputError
 
-__all__ = ["register", "sensitivity", "sweep"]
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from strokesim.sweep.spec import LoadedSweep
+
+__all__ = ["analyse_sensitivity", "indices_markdown", "register", "sensitivity", "sweep"]
 
 SpecFile = Annotated[
     Path, typer.Argument(help="Sweep spec (TOML).", metavar="SWEEP.toml", show_default=False)
@@ -165,9 +171,7 @@ def sensitivity(
         from strokesim.outputs import write_all
         from strokesim.report import save_figure
         from strokesim.sweep.design import saltelli_design
-        from strokesim.sweep.figures import sensitivity_figure
         from strokesim.sweep.run import summarise
-        from strokesim.sweep.sensitivity import indices_table
         from strokesim.sweep.spec import load_sweep
 
         check_workers(workers)
@@ -185,30 +189,9 @@ def sensitivity(
         )
         rows = _run(loaded, design, folder, workers, dask, resume, "sensitivity runs")
         summary = summarise(loaded, design, rows)
-        columns = [o.column for o in loaded.spec.output]
-        for column in columns:
-            if not summary[column].notna().all():
-                raise UserInputError(
-                    "output", f"{column} is undefined at some design points (no value to analyse)"
-                )
-        indices = indices_table(
-            loaded.factors,
-            summary,
-            columns,
-            resamples=cfg.resamples,
-            confidence=cfg.confidence,
-            seed=cfg.seed,
+        indices, markdown, figure = analyse_sensitivity(
+            loaded, summary, samples=cfg.samples, title=f"Sensitivity '{loaded.spec.name}'"
         )
-        figure = sensitivity_figure(
-            indices,
-            loaded.spec.output,
-            points=len(design),
-            samples=cfg.samples,
-            n_per_point=n,
-            confidence=cfg.confidence,
-            title=f"Sensitivity '{loaded.spec.name}'",
-        )
-        markdown = indices_markdown(indices, cfg.confidence)
         written = write_all(
             [
                 (folder / "summary.csv", _csv_writer(summary)),
@@ -224,6 +207,67 @@ def sensitivity(
         for path in written:
             typer.echo(f"wrote {path}")
         typer.echo(DISCLAIMER)
+
+
+def analyse_sensitivity(
+    loaded: LoadedSweep, summary: pd.DataFrame, *, samples: int, title: str
+) -> tuple[pd.DataFrame, str, Figure]:
+    """Sobol indices of each output over the design points of ``summary``, as table,
+    Markdown and figure (shared by ``strokesim sensitivity`` and
+    ``benchmarks/sensitivity_partial.py``).
+
+    Parameters
+    ----------
+    loaded
+        The validated spec (:class:`~strokesim.sweep.spec.LoadedSweep`): factors,
+        outputs and the ``[sensitivity]`` settings.
+    summary
+        One row per design point of a Saltelli design of ``samples`` base samples
+        (:func:`strokesim.sweep.run.summarise`).
+    samples
+        Base samples of that design (shown in the figure's caption).
+    title
+        The figure's title.
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, str, matplotlib.figure.Figure)
+        The indices (:func:`strokesim.sweep.sensitivity.indices_table`), their
+        Markdown table and their bar plot.
+
+    Raises
+    ------
+    strokesim.errors.UserInputError
+        If an output is undefined at some design point (field ``output``).
+    """
+    from strokesim.sweep.figures import sensitivity_figure
+    from strokesim.sweep.sensitivity import indices_table
+
+    cfg = loaded.spec.sensitivity
+    columns = [o.column for o in loaded.spec.output]
+    for column in columns:
+        if not summary[column].notna().all():
+            raise UserInputError(
+                "output", f"{column} is undefined at some design points (no value to analyse)"
+            )
+    indices = indices_table(
+        loaded.factors,
+        summary,
+        columns,
+        resamples=cfg.resamples,
+        confidence=cfg.confidence,
+        seed=cfg.seed,
+    )
+    figure = sensitivity_figure(
+        indices,
+        loaded.spec.output,
+        points=len(summary),
+        samples=samples,
+        n_per_point=loaded.spec.cohort.n,
+        confidence=cfg.confidence,
+        title=title,
+    )
+    return indices, indices_markdown(indices, cfg.confidence), figure
 
 
 def indices_markdown(indices, confidence: float) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,6 +18,11 @@ from strokesim.cli.common import DISCLAIMER, progress_bar, user_errors
 from strokesim.cli.jobs import check_unit_job_options, unit_job_errors
 from strokesim.cli.options import ChunkSize, Resume, TrialFile, UnitRunDir
 from strokesim.errors import UserInputError
+
+if TYPE_CHECKING:
+    from strokesim.jobs.units import UnitJob
+    from strokesim.trial.emulation import TwinPool
+    from strokesim.trial.spec import LoadedTrial
 
 __all__ = ["POOL_CHUNK_SIZE", "power", "register", "trial"]
 
@@ -46,6 +51,15 @@ def _fractions(text: str) -> list[float]:
     return values
 
 
+def _simulate_pool(loaded: LoadedTrial, job: UnitJob, chunk_size: int, then: str) -> TwinPool:
+    """The trial's twin pool, simulated on ``job`` under a progress bar (then ``then``)."""
+    from strokesim.jobs.trial import pool_job
+
+    with progress_bar("simulating arms", then=then) as progress:
+        job.begin(loaded.spec.population.n, progress)
+        return pool_job(loaded, job, chunk_size)
+
+
 def trial(
     spec_file: TrialFile,
     out: Annotated[
@@ -63,7 +77,7 @@ def trial(
     with user_errors():
         from strokesim.io import atomic_write_text
         from strokesim.io.atomic import atomic_path
-        from strokesim.jobs.trial import pool_job, trial_settings
+        from strokesim.jobs.trial import trial_settings
         from strokesim.jobs.units import UnitJob
         from strokesim.outputs import output_folder, write_all
         from strokesim.trial.emulation import draw_trial
@@ -75,9 +89,7 @@ def trial(
         settings = trial_settings("trial", loaded, chunk_size)
         with output_folder(out) as folder, unit_job_errors(run_dir):
             job = UnitJob(run_dir, settings, resume=resume)
-            with progress_bar("simulating arms", then="analysing") as progress:
-                job.begin(loaded.spec.population.n, progress)
-                pool = pool_job(loaded, job, chunk_size)
+            pool = _simulate_pool(loaded, job, chunk_size, then="analysing")
             if len(pool) < 2 * len(pool.arms):
                 raise UserInputError(
                     "screening",
@@ -145,7 +157,7 @@ def power(
     """
     with user_errors():
         from strokesim.io import atomic_write_text
-        from strokesim.jobs.trial import pool_job, power_job, trial_settings
+        from strokesim.jobs.trial import power_job, trial_settings
         from strokesim.jobs.units import UnitJob
         from strokesim.outputs import output_folder, write_all
         from strokesim.report import save_figure
@@ -181,9 +193,7 @@ def power(
         )
         with output_folder(out) as folder, unit_job_errors(run_dir):
             job = UnitJob(run_dir, settings, resume=resume)
-            with progress_bar("simulating arms", then="emulating") as progress:
-                job.begin(loaded.spec.population.n, progress)
-                pool = pool_job(loaded, job, chunk_size)
+            pool = _simulate_pool(loaded, job, chunk_size, then="emulating")
             if len(pool) < 2:
                 raise UserInputError("screening", f"only {len(pool)} patients pass screening")
             total = replicates * (len(sizes) * (2 if fractions else 1) + 1)

@@ -80,7 +80,14 @@ def validate(
     with user_errors():
         if isinstance(n_boot, bool) or n_boot < 1:
             raise UserInputError("--n-boot", f"must be a positive integer, got {n_boot}")
-        chosen_report = None if no_report else report
+        # what the one-seed and the several-seeds runs share
+        outputs = {
+            "report": None if no_report else report,
+            "markdown": markdown,
+            "only": only,
+            "n_boot": n_boot,
+            "echo": typer.echo,
+        }
         if seeds is not None:
             from strokesim.validate.seeds import seeds_command
 
@@ -91,16 +98,7 @@ def validate(
                 progress_bar("validation targets × seeds", then="writing report") as progress,
             ):
                 code = seeds_command(
-                    n,
-                    seeds,
-                    results_dir,
-                    report=chosen_report,
-                    markdown=markdown,
-                    only=only,
-                    n_boot=n_boot,
-                    resume=resume,
-                    echo=typer.echo,
-                    progress=progress,
+                    n, seeds, results_dir, resume=resume, progress=progress, **outputs
                 )
             raise typer.Exit(code)
         from strokesim.validate.battery import validate_command
@@ -109,16 +107,7 @@ def validate(
             raise UserInputError("--resume", "only with --seeds (a single seed is run whole)")
         seed = check_seed(0 if seed is None else seed)
         with progress_bar("validation targets", then="writing report") as progress:
-            code = validate_command(
-                n=n,
-                seed=seed,
-                report=chosen_report,
-                only=only,
-                markdown=markdown,
-                n_boot=n_boot,
-                echo=typer.echo,
-                progress=progress,
-            )
+            code = validate_command(n=n, seed=seed, progress=progress, **outputs)
     raise typer.Exit(code)
 
 

@@ -49,10 +49,12 @@ __all__ = [
     "JobFailed",
     "JobResult",
     "check_run_folder",
+    "finished_parts",
     "prepare_run_folder",
     "read_run",
     "run_chunks",
     "run_job",
+    "run_plan",
 ]
 
 #: Attempts per chunk: the first run and one retry.
@@ -213,14 +215,6 @@ def run_job(
         params=params,
         chunk_size=chunk_size,
     )
-    manifest = prepare_run_folder(path, settings, chunks)
-
-    entries = manifest["chunks"]
-    pending = [c for c in chunks if entries[c.index]["status"] != "done"]
-    total = len(patients) * days
-    done = total - sum(c.size for c in pending) * days
-    if progress is not None:
-        progress(done, total)
 
     def task(chunk: Chunk) -> ChunkTask:
         return ChunkTask(
@@ -235,8 +229,68 @@ def run_job(
             folder=path / PARTS,
         )
 
+    return run_plan(path, settings, chunks, task, days, workers, dask, scheduler, progress)
+
+
+def run_plan(
+    path: Path,
+    settings: dict[str, Any],
+    chunks: tuple[Chunk, ...],
+    task: Callable[[Chunk], Any],
+    days: int,
+    workers: int,
+    dask: bool,
+    scheduler: str | None,
+    progress: Callable[[int, int], None] | None = None,
+    runner: executors.Runner | None = None,
+) -> JobResult:
+    """Run the planned ``chunks`` into the checked run folder ``path``, skipping finished ones.
+
+    Shared by every chunked job (simulations, sweeps): prepares the folder
+    (:func:`prepare_run_folder`), reports the progress already made, and runs
+    the chunks not finished yet (:func:`run_chunks`).
+
+    Parameters
+    ----------
+    path
+        The run folder, checked by :func:`check_run_folder`.
+    settings
+        What decides the run's parts (recorded in the manifest; a resumed run must match).
+    chunks
+        The plan, every chunk of the run.
+    task
+        The task of a chunk (its ``chunk`` attribute names the chunk).
+    days
+        Days simulated per patient (or row): a chunk costs ``size × days`` patient-days.
+    workers, dask, scheduler
+        The executor: serial, local processes, or Dask.
+    progress
+        Called as ``progress(done, total)`` in patient-days, first with what was done already.
+    runner
+        The function that runs a task in a worker (default: a simulation chunk).
+
+    Returns
+    -------
+    JobResult
+        The folder, the number of chunks planned, and the chunks, patient-days and
+        seconds this call ran.
+
+    Raises
+    ------
+    strokesim.errors.UserInputError
+        If the folder holds a run with other settings.
+    JobFailed
+        If some chunk failed on every attempt.
+    """
+    manifest = prepare_run_folder(path, settings, chunks)
+    entries = manifest["chunks"]
+    pending = [c for c in chunks if entries[c.index]["status"] != "done"]
+    total = sum(c.size for c in chunks) * days
+    done = total - sum(c.size for c in pending) * days
+    if progress is not None:
+        progress(done, total)
     ran, ran_days, seconds = run_chunks(
-        path, manifest, pending, task, workers, dask, scheduler, done, total, progress
+        path, manifest, pending, task, workers, dask, scheduler, done, total, progress, runner
     )
     return JobResult(path, len(chunks), ran, ran_days, seconds)
 
@@ -389,20 +443,37 @@ def read_run(folder: str | os.PathLike[str]) -> xr.Dataset:
         If the folder has no manifest, a chunk is not finished, or a part is missing
         or fails its checksum.
     """
-    path = Path(folder)
-    manifest = load_manifest(path)
-    paths = []
-    for entry in manifest["chunks"]:
-        part = path / PARTS / str(entry["file"])
-        where = f"chunk {entry['index']} (patients {entry['start']}–{entry['stop'] - 1})"
-        if entry["status"] != "done":
-            raise UserInputError(str(path), f"{where} is {entry['status']}; rerun with --resume")
-        if not part.is_file() or file_sha256(part) != entry["sha256"]:
-            raise UserInputError(str(path), f"{where}: part {part.name} is missing or changed")
-        paths.append(part)
+    manifest, paths = finished_parts(folder)
     attrs = {
         "config_hash": manifest["settings_sha256"],
         "created_by": "strokesim.jobs",
         "chunk_size": manifest["settings"]["chunk_size"],
     }
     return read_parts(paths, attrs)
+
+
+def finished_parts(
+    folder: str | os.PathLike[str], unit: str = "patients"
+) -> tuple[dict[str, Any], list[Path]]:
+    """The manifest of a finished run folder and its parts, each verified, in plan order.
+
+    ``unit`` names what a chunk holds in the messages (``patients``; ``rows`` for a sweep).
+
+    Raises
+    ------
+    strokesim.errors.UserInputError
+        If the folder has no manifest, a chunk is not finished, or a part is missing
+        or fails its checksum.
+    """
+    path = Path(folder)
+    manifest = load_manifest(path)
+    paths = []
+    for entry in manifest["chunks"]:
+        part = path / PARTS / str(entry["file"])
+        where = f"chunk {entry['index']} ({unit} {entry['start']}–{entry['stop'] - 1})"
+        if entry["status"] != "done":
+            raise UserInputError(str(path), f"{where} is {entry['status']}; rerun with --resume")
+        if not part.is_file() or file_sha256(part) != entry["sha256"]:
+            raise UserInputError(str(path), f"{where}: part {part.name} is missing or changed")
+        paths.append(part)
+    return manifest, paths

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from strokesim.simulate import VirtualPatients
     from strokesim.therapy.schema import Protocol
 
-__all__ = ["ChunkDone", "ChunkTask", "run_task"]
+__all__ = ["ChunkDone", "ChunkTask", "chunk_done", "run_task"]
 
 
 @dataclass(frozen=True)
@@ -92,12 +92,30 @@ def run_task(task: ChunkTask) -> ChunkDone:
     )
     if list(ds["patient"].values) != list(task.patients.ids):
         raise RuntimeError(f"{task.chunk.describe()}: the simulation returned other patients")
-    path, digest = write_part(ds, task.folder, task.chunk.name)
+    part = write_part(ds, task.folder, task.chunk.name)
+    return chunk_done(task.chunk, part, task.days, started)
+
+
+def chunk_done(chunk: Chunk, part: tuple[Path, str], days: int, started: float) -> ChunkDone:
+    """What the manifest records of ``chunk`` once its part is written.
+
+    Parameters
+    ----------
+    chunk
+        The chunk that ran.
+    part
+        The written part's path and SHA-256, as :mod:`strokesim.jobs.store` returns them.
+    days
+        Days simulated per patient (or row) of the chunk.
+    started
+        :func:`time.perf_counter` when the chunk started (s).
+    """
+    path, digest = part
     return ChunkDone(
-        index=task.chunk.index,
+        index=chunk.index,
         file=path.name,
         sha256=digest,
-        patients=task.chunk.size,
-        patient_days=task.chunk.size * task.days,
+        patients=chunk.size,
+        patient_days=chunk.size * days,
         seconds=time.perf_counter() - started,
     )

@@ -29,9 +29,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from strokesim.errors import UserInputError
-from strokesim.jobs.plan import Chunk, plan
-from strokesim.jobs.task import ChunkDone
+from strokesim.jobs.plan import Chunk, check_workers, plan
+from strokesim.jobs.run import JobResult, check_run_folder, finished_parts, run_plan
+from strokesim.jobs.store import PARTS
+from strokesim.jobs.task import ChunkDone, chunk_done
 from strokesim.sweep.spec import LoadedSweep, set_knobs
 
 __all__ = [
@@ -202,15 +203,8 @@ def run_sweep_task(task: SweepTask) -> ChunkDone:
     table = pd.DataFrame({"point": task.point, "patient": task.patient})
     for measure, day in task.columns:
         table[f"{measure}_day{day}"] = result.outputs[measure][:, task.record_days.index(day)]
-    path, digest = write_table_part(table, task.folder, task.chunk.name)
-    return ChunkDone(
-        index=task.chunk.index,
-        file=path.name,
-        sha256=digest,
-        patients=task.chunk.size,
-        patient_days=task.chunk.size * task.days,
-        seconds=time.perf_counter() - started,
-    )
+    part = write_table_part(table, task.folder, task.chunk.name)
+    return chunk_done(task.chunk, part, task.days, started)
 
 
 @dataclass
@@ -299,15 +293,8 @@ def sweep_settings(
     }
 
 
-@dataclass(frozen=True)
-class SweepResult:
-    """What a sweep call did: its run folder, chunks, and the cost of this call."""
-
-    folder: Path
-    chunks: int
-    ran: int
-    patient_days: int
-    seconds: float
+#: What a sweep call did: its run folder, chunks, and the cost of this call.
+SweepResult = JobResult
 
 
 def run_sweep(
@@ -345,10 +332,6 @@ def run_sweep(
     strokesim.jobs.JobFailed
         If a chunk failed twice (finished chunks stay for ``resume``).
     """
-    from strokesim.jobs.plan import check_workers
-    from strokesim.jobs.run import check_run_folder, prepare_run_folder, run_chunks
-    from strokesim.jobs.store import PARTS
-
     workers = check_workers(workers)
     if list(design.columns) != [f.name for f in loaded.factors]:
         raise ValueError("design columns must be the factors, in the spec's order")
@@ -356,7 +339,6 @@ def run_sweep(
     n, days = loaded.spec.cohort.n, loaded.spec.cohort.days
     chunks = plan(len(design) * n, loaded.spec.chunk_size)
     params = base_parameters(loaded)
-    manifest = prepare_run_folder(path, sweep_settings(loaded, design, params), chunks)
     rows = _rows(loaded, design)
     record_days = run_days(loaded)
     columns = tuple(dict.fromkeys((o.measure, o.day) for o in loaded.spec.output))
@@ -389,26 +371,10 @@ def run_sweep(
             folder=path / PARTS,
         )
 
-    entries = manifest["chunks"]
-    pending = [c for c in chunks if entries[c.index]["status"] != "done"]
-    total = len(design) * n * days
-    done = total - sum(c.size for c in pending) * days
-    if progress is not None:
-        progress(done, total)
-    ran, ran_days, seconds = run_chunks(
-        path,
-        manifest,
-        pending,
-        task,
-        workers,
-        dask,
-        scheduler,
-        done,
-        total,
-        progress,
-        runner=run_sweep_task,
+    settings = sweep_settings(loaded, design, params)
+    return run_plan(
+        path, settings, chunks, task, days, workers, dask, scheduler, progress, run_sweep_task
     )
-    return SweepResult(path, len(chunks), ran, ran_days, seconds)
 
 
 def read_sweep_rows(folder: str | os.PathLike[str]) -> pd.DataFrame:
@@ -419,21 +385,8 @@ def read_sweep_rows(folder: str | os.PathLike[str]) -> pd.DataFrame:
     strokesim.errors.UserInputError
         If a chunk is not finished or a part is missing or fails its checksum.
     """
-    from strokesim.jobs.manifest import load_manifest
-    from strokesim.jobs.store import PARTS, file_sha256
-
-    path = Path(folder)
-    manifest = load_manifest(path)
-    tables = []
-    for entry in manifest["chunks"]:
-        part = path / PARTS / str(entry["file"])
-        where = f"chunk {entry['index']} (rows {entry['start']}–{entry['stop'] - 1})"
-        if entry["status"] != "done":
-            raise UserInputError(str(path), f"{where} is {entry['status']}; rerun with --resume")
-        if not part.is_file() or file_sha256(part) != entry["sha256"]:
-            raise UserInputError(str(path), f"{where}: part {part.name} is missing or changed")
-        tables.append(pd.read_parquet(part))
-    return pd.concat(tables, ignore_index=True)
+    _, parts = finished_parts(folder, "rows")
+    return pd.concat([pd.read_parquet(part) for part in parts], ignore_index=True)
 
 
 def summarise(loaded: LoadedSweep, design: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
