@@ -34,6 +34,18 @@ def test_ishigami_indices_match_the_analytic_values() -> None:
         assert np.all(table[f"{key}_high"] - table[f"{key}_low"] < 0.2)
 
 
+@pytest.mark.parametrize("seed", [0, 5])
+def test_the_intervals_are_reproducible_at_every_seed_including_0(seed: int) -> None:
+    # SALib seeds its bootstrap only when the seed is truthy; 0 must not mean "unseeded"
+    factors = _ishigami_factors()
+    y = ishigami(saltelli_design(factors, 64, seed=1).to_numpy())
+    first = sobol_indices(factors, y, resamples=50, seed=seed)
+    second = sobol_indices(factors, y, resamples=50, seed=seed)
+    assert first.equals(second)
+    other = sobol_indices(factors, y, resamples=50, seed=seed + 1)
+    assert not np.array_equal(first["S1_low"], other["S1_low"])
+
+
 def test_sobol_indices_refuse_a_wrong_length() -> None:
     with pytest.raises(ValueError, match="Saltelli"):
         sobol_indices(_ishigami_factors(), np.zeros(7))

@@ -72,7 +72,9 @@ def sobol_indices(
         calc_second_order=False,
         num_resamples=resamples,
         conf_level=confidence,
-        seed=seed,
+        # a Generator, not the int: SALib seeds its bootstrap only `if seed:`, so an int
+        # seed of 0 would leave the intervals to the global RNG (different every call)
+        seed=np.random.default_rng(seed),
     )
     s1, s1c = np.asarray(result["S1"]), np.asarray(result["S1_conf"])
     st, stc = np.asarray(result["ST"]), np.asarray(result["ST_conf"])
