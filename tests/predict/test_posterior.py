@@ -116,6 +116,7 @@ def test_smc_moves_to_the_last_observation_equal_moves_to_the_horizon(small_libr
     # the default path simulates each move's candidates only to the last observation day
     # (14 here, library to day 30) and reruns the moved particles to the horizon at the
     # end; simulate() runs every candidate to the horizon: the same posterior, bitwise
+    # (128 particles: simulate() pads a batch to its own size, the direct runs to 128)
     from strokesim.simulate import simulate
 
     truth, lib = _split(small_library.take(np.arange(33)), 5)  # a library of 32
@@ -124,7 +125,7 @@ def test_smc_moves_to_the_last_observation_equal_moves_to_the_horizon(small_libr
         "age": float(truth.static["age"][0]),
         "method": "smc",
         "ess_target": 1e9,
-        "n_particles": 16,
+        "n_particles": 128,  # one compiled batch shape on both paths (library's CHUNK)
         "n_moves": 2,
         "seed": 4,
     }
