@@ -12,7 +12,9 @@ Prints, on this machine:
   by importance sampling (``is``) and with the resample-move refinement (``smc``,
   128 particles, 2 moves);
 * calibration of 100 patients against the shared library (``is``);
-* planning: 6 protocols × ``--draws`` posterior draws as twins with usual care.
+* planning: 6 protocols × ``--draws`` posterior draws as twins with usual care,
+  twice (the first call compiles the per-twin-protocol program);
+* the load average at the start and the end (the machine is shared).
 
 Goals (issue 25): ≤ 10 s for one patient, ≤ 2 min for 100, ≤ 60 s to plan one
 patient on 2 CPU cores. The library is built once and reused (it can be saved
@@ -22,6 +24,7 @@ with ``Library.save``), so it is reported apart from the per-patient times.
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
 import numpy as np
@@ -44,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.quick:
         args.library, args.horizon, args.draws = 128, 60, 16
+    print("load average at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()), flush=True)
     t = time.perf_counter()
     lib = build_library(args.library, 777, library_days(DAYS, args.horizon), prefix="bench")
     print(
@@ -78,12 +82,15 @@ def main(argv: list[str] | None = None) -> int:
     for obs_k, age_k in records:
         calibrate(obs_k, lib, age=age_k)
     print(f"calibrate 100 patients, is: {time.perf_counter() - t:.2f} s")
-    t = time.perf_counter()
-    result = plan(post, DEFAULT_CANDIDATES, horizon=args.horizon, n_draws=args.draws)
-    print(
-        f"plan 6 protocols × {result.n_draws} distinct draws to day {args.horizon}: "
-        f"{time.perf_counter() - t:.1f} s"
-    )
+    for label, source in (("first call, compiles", post), ("second call", smc)):
+        t = time.perf_counter()
+        result = plan(source, DEFAULT_CANDIDATES, horizon=args.horizon, n_draws=args.draws)
+        print(
+            f"plan 6 protocols × {result.n_draws} distinct draws to day {args.horizon} "
+            f"({label}): {time.perf_counter() - t:.1f} s",
+            flush=True,
+        )
+    print("load average at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     return 0
 
 

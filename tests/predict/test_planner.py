@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from strokesim.errors import UserInputError
@@ -79,3 +80,63 @@ def test_observing_the_horizon_itself_narrows_the_interval_most() -> None:
     np.testing.assert_allclose(
         table["expected_reduction"], table["current_width"] - table["expected_width"], atol=0.011
     )
+
+
+def test_with_minutes_scales_the_added_training_and_keeps_the_rest() -> None:
+    from strokesim.predict.planner import with_minutes
+    from strokesim.therapy.library import usual_care
+
+    cimt = named_protocol("cimt_2_weeks")
+    half = with_minutes(cimt, 180)
+    (added,) = beyond_usual_care(half)
+    (orig,) = beyond_usual_care(cimt)
+    assert added.minutes_per_session == 180
+    assert added.shaping_trials_per_session == round(orig.shaping_trials_per_session / 2)
+    assert [c for c in half.components if c in usual_care().components]
+    assert added.start_day == orig.start_day and added.duration_days == orig.duration_days
+    # stimulation alone has no training minutes: unchanged
+    assert with_minutes(usual_care(), 60) == usual_care()
+    # too many trials per session for the component: its field, its range and the knob
+    with pytest.raises(
+        UserInputError, match=r"shaping_trials_per_session: must be in 1–1000.*minutes-per-session"
+    ):
+        with_minutes(cimt, 480 * 4)
+
+
+def test_plan_rejects_a_start_day_outside_the_window(small_library) -> None:
+    post = _posterior(small_library)
+    with pytest.raises(UserInputError, match=r"--start-day.*8–29"):
+        plan(post, ["cimt_2_weeks"], horizon=30, start_day=30)
+    with pytest.raises(UserInputError, match="--start-day"):
+        plan(post, ["cimt_2_weeks"], horizon=30, start_day={"cimt_2_weeks": 7})
+
+
+@pytest.mark.slow
+def test_twins_from_the_shared_prefix_equal_twins_from_onset(small_library) -> None:
+    from strokesim.simulate import simulate
+
+    post = _posterior(small_library)
+    names = ["cimt_2_weeks", "itbs_ipsilesional_training"]
+    fast = plan(post, names, horizon=30, n_draws=8, seed=2)
+    slow = plan(post, names, horizon=30, n_draws=8, seed=2, simulator=simulate)
+    pd.testing.assert_frame_equal(fast.table, slow.table)
+
+
+@pytest.mark.slow
+def test_plan_many_gives_each_patient_its_own_plan(small_library) -> None:
+    # three patients on a library of 32: two share the last observation day (one batch
+    # of twins), one has a later one (its own prefix); each plan equals plan() alone
+    from strokesim.predict.planner import plan_many
+
+    lib = small_library.take(np.arange(32))
+    posts = []
+    for k, days in ((40, (3, 7)), (41, (3, 7)), (42, (3, 7, 14))):
+        at = small_library.take(np.array([k]))
+        obs = [Observation(d, "fma_ue", int(at.at_day(d)["fma_ue"][0])) for d in days]
+        posts.append(calibrate(obs, lib, age=float(at.static["age"][0])))
+    names = ["cimt_2_weeks", "rtms_1hz_contralesional_training"]
+    together = plan_many(posts, names, horizon=30, n_draws=6, seeds=[0, 1, 2])
+    for k, post in enumerate(posts):
+        alone = plan(post, names, horizon=30, n_draws=6, seed=k)
+        pd.testing.assert_frame_equal(together[k].table, alone.table)
+        assert together[k].n_draws == alone.n_draws

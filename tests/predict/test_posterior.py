@@ -109,3 +109,39 @@ def test_smc_refinement_moves_particles_and_keeps_them_consistent(small_library)
     np.testing.assert_allclose(
         log_likelihood(post.particles, obs, post.age), post.loglik, rtol=1e-5, atol=1e-6
     )
+
+
+@pytest.mark.slow  # compiles the straightforward path's batch shape (~1 min on 2 loaded cores)
+def test_smc_moves_to_the_last_observation_equal_moves_to_the_horizon(small_library) -> None:
+    # the default path simulates each move's candidates only to the last observation day
+    # (14 here, library to day 30) and reruns the moved particles to the horizon at the
+    # end; simulate() runs every candidate to the horizon: the same posterior, bitwise
+    # (128 particles: simulate() pads a batch to its own size, the direct runs to 128)
+    from strokesim.simulate import simulate
+
+    truth, lib = _split(small_library.take(np.arange(33)), 5)  # a library of 32
+    obs = _observations(truth, days=(3, 7, 14))
+    kwargs = {
+        "age": float(truth.static["age"][0]),
+        "method": "smc",
+        "ess_target": 1e9,
+        "n_particles": 128,  # one compiled batch shape on both paths (library's CHUNK)
+        "n_moves": 2,
+        "seed": 4,
+    }
+    fast = calibrate(obs, lib, **kwargs)
+    slow = calibrate(obs, lib, simulator=simulate, **kwargs)
+    assert sum(fast.diagnostics["acceptance"]) > 0  # some particles moved: the rerun ran
+    assert fast.diagnostics["acceptance"] == slow.diagnostics["acceptance"]
+    assert fast.particles.patients.ids == slow.particles.patients.ids
+    assert fast.particles.days == slow.particles.days == lib.days
+    np.testing.assert_array_equal(fast.loglik, slow.loglik)
+    np.testing.assert_array_equal(fast.log_weights, slow.log_weights)
+    for a, b in zip(
+        fast.particles.patients.descriptors, slow.particles.patients.descriptors, strict=True
+    ):
+        np.testing.assert_array_equal(a, b)
+    for name, arr in slow.particles.trajectories.items():
+        np.testing.assert_array_equal(fast.particles.trajectories[name], arr, err_msg=name)
+    for name, arr in slow.particles.static.items():
+        np.testing.assert_array_equal(fast.particles.static[name], arr, err_msg=name)

@@ -21,10 +21,28 @@ TINY = Settings(
 
 @pytest.fixture
 def fake_engine(monkeypatch: pytest.MonkeyPatch):
-    """Replace :func:`strokesim.simulate.simulate` by the closed-form stand-in."""
+    """Replace the engine by the closed-form stand-in.
+
+    Both ways the prognosis reaches the engine: :func:`strokesim.simulate.simulate`
+    and the direct runs of :mod:`strokesim.predict.twins` (the library's and
+    refinement's particles, the planner's twins from their shared prefix).
+    """
     import importlib
+
+    from strokesim.predict import library, planner
 
     # the module, not the package's re-exported function of the same name
     module = importlib.import_module("strokesim.simulate")
     monkeypatch.setattr(module, "simulate", fake_simulate)
+
+    def particles(patients, days, seed, protocol, progress, input_days):
+        return library.simulate_particles(
+            patients, days, seed, fake_simulate, protocol=protocol, progress=progress
+        )
+
+    def twins(vp, arms, seed, last_day, horizon, progress):
+        return planner._twins_simulated(vp, arms, seed, horizon, fake_simulate, progress)
+
+    monkeypatch.setattr(library, "_simulate_direct", particles)
+    monkeypatch.setattr(planner, "twin_outcomes", twins)
     return fake_simulate

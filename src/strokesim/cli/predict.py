@@ -1,13 +1,19 @@
 """The ``strokesim predict`` and ``strokesim plan`` commands (thin wrappers of strokesim.predict).
 
-Registered on the main app by :func:`register`. The record is read and
-validated first (one line, exit 2, nothing written); then, per patient, a
-reference library of prior virtual patients of the patient's age is simulated
-under usual care (a progress bar), the model is calibrated to the record, and
-the outputs are written all or none into ``OUT/<patient id>/``:
-``report.html``, ``prediction.csv`` (bands), ``draws.parquet`` (posterior
-particles × days, with weights) and ``prediction.png``; ``plan`` adds
-``plan.csv`` and ``next_assessment.csv``.
+Registered on the main app by :func:`register`. The record and the options are
+read and validated first (one line, exit 2, nothing written); then a reference
+library of prior virtual patients is simulated once under usual care (a
+progress bar): of the patient's age for a one-patient record, with ages drawn
+from the population (and an age kernel in the likelihood) when the record holds
+several patients, who all share it. Each patient is calibrated to its record
+(:func:`strokesim.predict.pipeline.prognose_many`), and the outputs are written
+all or none into ``OUT/<patient id>/``: ``report.html``, ``prediction.csv``
+(bands), ``draws.parquet`` (posterior particles × days, with weights) and
+``prediction.png``; ``plan`` adds ``plan.csv`` and ``next_assessment.csv``.
+``plan`` takes the candidates by name (``--protocols``) and from protocol files
+(``--protocol-file``), and per-candidate knobs: ``--start-day`` (day the added
+therapy starts) and ``--minutes-per-session`` (dose of the added training,
+trials in proportion), each one value for all candidates or one per candidate.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ def _run(
     seed: int,
     protocols: list[str] | None,
     n_draws: int,
+    knobs: dict | None = None,
 ) -> None:
     from strokesim.io import atomic_write_text
     from strokesim.io.atomic import atomic_path
@@ -47,7 +54,7 @@ def _run(
         check_all,
         check_settings,
         parquet_table,
-        prognose,
+        prognose_many,
     )
     from strokesim.predict.record import load_records
     from strokesim.report import save_figure
@@ -59,21 +66,22 @@ def _run(
         seed=seed,
         protocols=None if protocols is None else tuple(protocols),
         n_draws=n_draws if protocols is not None else Settings().n_draws,
+        **(knobs or {}),
     )
     check_settings(settings)
     records = load_records(record_file)
     check_all(records, settings)
+    # one patient: its id heads each bar; several: the stages name the patient
+    head = f"{records[0].patient_id}: " if len(records) == 1 else ""
+    results = prognose_many(
+        records,
+        settings,
+        lambda description, then: progress_bar(f"{head}{description}", then=then),
+    )
     lines: list[str] = []
     with output_folder(out) as folder:
         plan_writers = []
-
-        def bars_for(r):
-            return lambda description, then: progress_bar(
-                f"{r.patient_id}: {description}", then=then
-            )
-
-        for record in records:
-            result = prognose(record, settings, bars_for(record))
+        for result in results:
             lines.extend(result.lines)
             sub = folder / result.record.patient_id
             plan_writers += [
@@ -109,6 +117,19 @@ def _in_folder(write):
     return run
 
 
+def _numbers(option: str, text: str | None, kind: type, allowed: str) -> tuple:
+    """A comma-separated option as a tuple of ``kind`` (empty when not given)."""
+    if text is None:
+        return ()
+    values = []
+    for item in text.split(","):
+        try:
+            values.append(kind(item.strip()))
+        except ValueError:
+            raise UserInputError(option, f"must be {allowed}, got {item.strip()!r}") from None
+    return tuple(values)
+
+
 def predict(
     record_file: RecordFile,
     horizon: Horizon = 180,
@@ -128,8 +149,36 @@ def plan(
     protocols: Annotated[
         str | None,
         typer.Option(
-            help="Comma-separated shipped protocol names (default: six candidates).",
+            help="Comma-separated shipped protocol names (default: six candidates, or none "
+            "when --protocol-file is given).",
             metavar="A,B,...",
+            show_default=False,
+        ),
+    ] = None,
+    protocol_file: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--protocol-file",
+            help="A candidate protocol TOML file (repeat for several).",
+            metavar="FILE",
+            show_default=False,
+        ),
+    ] = None,
+    start_day: Annotated[
+        str | None,
+        typer.Option(
+            help="Day the added therapy starts: one for all candidates or one per candidate "
+            "(named ones, then files; default the day after the last observation).",
+            metavar="DAY[,DAY...]",
+            show_default=False,
+        ),
+    ] = None,
+    minutes_per_session: Annotated[
+        str | None,
+        typer.Option(
+            help="Minutes per session of the added training (1-480; trials in proportion): "
+            "one for all candidates or one per candidate (default each protocol's own).",
+            metavar="MIN[,MIN...]",
             show_default=False,
         ),
     ] = None,
@@ -143,19 +192,29 @@ def plan(
     seed: SeedNumber = 0,
 ) -> None:
     """Rank candidate protocols for each patient by expected gain over usual care."""
+    from strokesim.predict.pipeline import MINUTES_RANGE
     from strokesim.predict.planner import DEFAULT_CANDIDATES
+    from strokesim.therapy.schema import load_protocol
 
     with user_errors():
-        names = (
-            list(DEFAULT_CANDIDATES)
-            if protocols is None
-            else [p.strip() for p in protocols.split(",") if p.strip()]
-        )
-        if not names:
-            raise UserInputError("--protocols", "name at least one protocol")
+        files = list(protocol_file or [])
+        if protocols is not None:
+            names = [p.strip() for p in protocols.split(",") if p.strip()]
+            if not names:
+                raise UserInputError("--protocols", "name at least one protocol")
+        else:
+            names = [] if files else list(DEFAULT_CANDIDATES)
         if not 4 <= draws <= 4096:
             raise UserInputError("--draws", f"must be an integer in 4–4096, got {draws}")
-        _run(record_file, horizon, out, library, method, seed, names, draws)
+        lo, hi = MINUTES_RANGE
+        knobs = {
+            "custom_protocols": tuple(load_protocol(path) for path in files),
+            "start_day": _numbers("--start-day", start_day, int, "integers (days since stroke)"),
+            "minutes_per_session": _numbers(
+                "--minutes-per-session", minutes_per_session, float, f"numbers in {lo:g}–{hi:g}"
+            ),
+        }
+        _run(record_file, horizon, out, library, method, seed, names, draws, knobs)
 
 
 def register(app: typer.Typer) -> None:

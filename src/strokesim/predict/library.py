@@ -9,8 +9,10 @@ rater noise and keeps their trajectories on a grid of days. The posterior
 likelihood of a patient's observations; re-simulating the same ids with the same
 seed reproduces them exactly, so the library can be extended to new days.
 
-The simulator is passed in (default :func:`strokesim.simulate.simulate`), so the
-machinery does not depend on the model's current numbers.
+A simulator can be passed in (any :func:`strokesim.simulate.simulate`-compatible
+function), so the machinery does not depend on the model's current numbers; by
+default the engine is run directly (:mod:`strokesim.predict.twins`: one compiled
+batch shape, the same outputs).
 """
 
 from __future__ import annotations
@@ -132,6 +134,15 @@ class Library:
             static={k: v[index] for k, v in self.static.items()},
         )
 
+    def on_days(self, days: Sequence[int]) -> Library:
+        """The same patients restricted to recorded ``days`` (a subset of :attr:`days`)."""
+        keep = [self.days.index(max(int(d), 1)) for d in days]
+        return replace(
+            self,
+            days=tuple(self.days[k] for k in keep),
+            trajectories={k: v[:, keep] for k, v in self.trajectories.items()},
+        )
+
     def with_days(
         self, days: Sequence[int], simulator: Simulator | None = None, progress=None
     ) -> Library:
@@ -189,6 +200,7 @@ def simulate_particles(
     *,
     protocol: Protocol | Sequence[Protocol] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    input_days: int | None = None,
 ) -> Library:
     """Simulate virtual patients without rater noise and keep them as a :class:`Library`.
 
@@ -201,17 +213,24 @@ def simulate_particles(
     seed
         Root seed.
     simulator
-        ``simulate``-compatible function (default :func:`strokesim.simulate.simulate`).
+        ``simulate``-compatible function; default the engine directly, through
+        :mod:`strokesim.predict.twins` (batches padded to :data:`CHUNK` patients, one
+        compiled program for every call; the same outputs as
+        :func:`strokesim.simulate.simulate`).
     protocol
         Protocol, or one per patient (default usual care).
     progress
         ``progress(done, total)`` callback.
+    input_days
+        Days of compiled protocol inputs (default the run's): a run that stops early
+        for a longer one (a prefix) passes the longer run's last day.
     """
-    from strokesim.simulate import Record, simulate
+    from strokesim.simulate import Record
 
-    run = simulator or simulate
     days = tuple(sorted({max(int(d), 1) for d in days}))
-    ds = run(
+    if simulator is None:
+        return _simulate_direct(patients, days, seed, protocol, progress, input_days)
+    ds = simulator(
         patients,
         protocol,
         days=days[-1],
@@ -221,6 +240,10 @@ def simulate_particles(
         chunk_size=CHUNK,
         progress=progress,
     )
+    return _from_dataset(patients, ds, seed, days)
+
+
+def _from_dataset(patients: Any, ds: xr.Dataset, seed: int, days: tuple[int, ...]) -> Library:
     traj = {}
     for name in TRAJECTORY_VARIABLES:
         if name in ds:
@@ -229,6 +252,53 @@ def simulate_particles(
             traj[name] = np.asarray(arr.transpose(*order).values)
     static = {name: np.asarray(ds[name].values) for name in STATIC_VARIABLES if name in ds.coords}
     return Library(patients, int(seed), days, traj, static)
+
+
+def _simulate_direct(
+    patients: Any,
+    days: tuple[int, ...],
+    seed: int,
+    protocol: Protocol | Sequence[Protocol] | None,
+    progress: Callable[[int, int], None] | None,
+    input_days: int | None,
+) -> Library:
+    """:func:`simulate_particles` on the engine directly (see :mod:`strokesim.predict.twins`)."""
+    from strokesim.model.parameters import model_parameters
+    from strokesim.predict.twins import advance_record, onset_states
+    from strokesim.simulate import BASELINE_DAY, Record, _to_dataset
+    from strokesim.therapy.library import usual_care
+
+    params = model_parameters()
+    run_days = tuple(sorted(set(days) | {BASELINE_DAY})) if days[-1] >= BASELINE_DAY else days
+    total = len(patients) * len(run_days)
+    done = 0
+
+    def tick(width: int) -> None:
+        nonlocal done
+        done += width
+        if progress is not None:
+            progress(done, total)
+
+    outputs, _ = advance_record(
+        onset_states(patients, seed),
+        run_days,
+        protocol,
+        horizon=max(input_days or 0, days[-1]),
+        params=params,
+        progress=tick,
+    )
+    ds = _to_dataset(
+        patients,
+        outputs,
+        run_days,
+        Record(days),
+        protocol if isinstance(protocol, Protocol) else usual_care(),  # attrs only
+        seed,
+        params,
+        days[-1],
+        False,
+    )
+    return _from_dataset(patients, ds, seed, days)
 
 
 def build_library(

@@ -11,6 +11,13 @@ horizon over its usual-care twin, with the probability that it beats usual care
 (gain > 0) and the 80% interval of the gain, and explained in words tied to the
 posterior (corticospinal reserve, room above the usual-care prognosis).
 
+The twins share their course up to the last observation day (usual care until
+the decision), so that prefix is run once per draw and every arm continues from
+it in one batch, one protocol per twin (:func:`twin_outcomes`, on
+:mod:`strokesim.predict.twins`); :func:`plan_many` puts several patients' twins in
+that batch. The outcomes equal twins simulated from onset with
+:func:`strokesim.simulate.simulate` (``simulator=simulate``; tested).
+
 :func:`next_assessment` asks which additional observation would narrow the
 80% interval of the horizon FMA-UE most: preposterior simulation over the
 posterior particles (draw a particle as the truth, simulate its observation with
@@ -39,7 +46,10 @@ __all__ = [
     "Plan",
     "next_assessment",
     "plan",
+    "plan_many",
     "start_after",
+    "twin_outcomes",
+    "with_minutes",
 ]
 
 #: Protocols compared when none are given (shipped library names).
@@ -81,6 +91,38 @@ def start_after(protocol: Protocol, last_day: int, start_day: int | None = None)
         description=f"{protocol.description} [added components start on day {begin}]",
         components=(*background, *moved),
     )
+
+
+def with_minutes(protocol: Protocol, minutes: float) -> Protocol:
+    """``protocol`` with each added training component's sessions set to ``minutes``.
+
+    The trials per session (the dose that drives plasticity; Lang et al. 2009 Arch
+    Phys Med Rehabil 90:1692) change in proportion, keeping the component's own
+    repetitions per minute; stimulation, drugs and the usual-care background are
+    kept. The result is validated like a protocol file (one-line error naming the
+    component's field and its range).
+    """
+    from strokesim.therapy.schema import parse_protocol
+
+    added = beyond_usual_care(protocol)
+    doc = protocol.model_dump(mode="json")
+    changed = False
+    for k, c in enumerate(protocol.components):
+        if c not in added or not hasattr(c, "minutes_per_session"):
+            continue
+        field = (
+            "shaping_trials_per_session"
+            if hasattr(c, "shaping_trials_per_session")
+            else "trials_per_session"
+        )
+        per_minute = getattr(c, field) / float(c.minutes_per_session)
+        doc["components"][k]["minutes_per_session"] = float(minutes)
+        doc["components"][k][field] = max(1, round(per_minute * float(minutes)))
+        changed = True
+    if not changed:
+        return protocol
+    doc["description"] = f"{protocol.description} [added training: {minutes:g} min per session]"
+    return parse_protocol(doc, source=f"{protocol.name} with --minutes-per-session {minutes:g}")
 
 
 @dataclass(frozen=True)
@@ -178,7 +220,7 @@ def plan(
     horizon: int = 180,
     last_day: int | None = None,
     n_draws: int = 64,
-    start_day: int | None = None,
+    start_day: int | Mapping[str, int] | None = None,
     seed: int = 0,
     simulator: Simulator | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -198,48 +240,132 @@ def plan(
     n_draws
         Posterior particles simulated (resampled by weight; repeats are simulated once).
     start_day
-        Day the added therapy starts (default the day after ``last_day``).
+        Day the added therapy starts (default the day after ``last_day``), for
+        every protocol or ``{name: day}`` (protocols not named start the day after).
     seed
         Seed of the resampling.
     simulator, progress
         As in :func:`strokesim.predict.library.simulate_particles`.
     """
-    from strokesim.simulate import Record, simulate
+    return plan_many(
+        [post],
+        protocols,
+        horizon=horizon,
+        last_days=None if last_day is None else [last_day],
+        n_draws=n_draws,
+        start_day=start_day,
+        seeds=[seed],
+        simulator=simulator,
+        progress=progress,
+    )[0]
 
+
+def plan_many(
+    posts: Sequence[Posterior],
+    protocols: Mapping[str, Protocol] | Sequence[str] | None = None,
+    *,
+    horizon: int = 180,
+    last_days: Sequence[int] | None = None,
+    n_draws: int = 64,
+    start_day: int | Mapping[str, int] | None = None,
+    seeds: Sequence[int] | None = None,
+    simulator: Simulator | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Plan]:
+    """:func:`plan` for several patients, their twins simulated together.
+
+    Patients whose posteriors share the last observation day and the particles'
+    seed share one batch of twins (fewer padded slots, one prefix run); each
+    patient's plan equals what :func:`plan` gives it alone. ``last_days`` and
+    ``seeds`` are per patient (defaults: each record's last observation day; 0).
+    """
     if protocols is None:
         protocols = DEFAULT_CANDIDATES
     if not isinstance(protocols, Mapping):
         protocols = {name: named_protocol(name) for name in protocols}
     if not protocols:
         raise UserInputError("--protocols", "name at least one protocol")
-    if last_day is None:
-        last_day = max((o.day for o in post.observations), default=0)
+    posts = list(posts)
+    if last_days is None:
+        last_days = [max((o.day for o in p.observations), default=0) for p in posts]
+    seeds = [0] * len(posts) if seeds is None else list(seeds)
+    prepared = []
+    for post, last_day, seed in zip(posts, last_days, seeds, strict=True):
+        candidates = _candidates(protocols, last_day, horizon, start_day)
+        idx = post.resample(n_draws, seed)
+        unique, counts = np.unique(idx, return_counts=True)
+        prepared.append((post, int(last_day), candidates, unique, counts / counts.sum()))
+    outcomes: dict[int, np.ndarray] = {}
+    groups: dict[tuple[int, int], list[int]] = {}
+    for k, (post, last_day, *_rest) in enumerate(prepared):
+        groups.setdefault((last_day, post.particles.seed), []).append(k)
+    for (last_day, seed), members in groups.items():
+        arms = [usual_care(), *prepared[members[0]][2].values()]
+        if simulator is not None:
+            for k in members:
+                vp = prepared[k][0].particles.patients.take(prepared[k][3])
+                outcomes[k] = _twins_simulated(vp, arms, seed, horizon, simulator, progress)
+            continue
+        parts = [prepared[k][0].particles.patients.take(prepared[k][3]) for k in members]
+        vp = parts[0] if len(parts) == 1 else _concat(parts)
+        fma = twin_outcomes(vp, arms, seed, last_day, horizon, progress)
+        edges = np.cumsum([0, *(len(p) for p in parts)])
+        for k, lo, hi in zip(members, edges[:-1], edges[1:], strict=True):
+            outcomes[k] = fma[:, lo:hi]
+    return [
+        _rank(post, candidates, outcomes[k], w, horizon, last_day)
+        for k, (post, last_day, candidates, _unique, w) in enumerate(prepared)
+    ]
+
+
+def _candidates(
+    protocols: Mapping[str, Protocol],
+    last_day: int,
+    horizon: int,
+    start_day: int | Mapping[str, int] | None,
+) -> dict[str, Protocol]:
+    """The candidates with their added components moved after ``last_day`` (validated)."""
     if horizon <= last_day:
         raise UserInputError("--horizon", f"must be after the last observation day {last_day}")
-    candidates = {name: start_after(p, last_day, start_day) for name, p in protocols.items()}
-    idx = post.resample(n_draws, seed)
-    unique, counts = np.unique(idx, return_counts=True)
-    w = counts / counts.sum()
-    vp = post.particles.patients.take(unique)
-    arms = [usual_care(), *candidates.values()]
-    n = len(unique)
-    order = np.tile(np.arange(n), len(arms))
-    per_patient = [p for p in arms for _ in range(n)]
-    pad = max(0, CHUNK - len(order))  # a small batch is padded to the library's compiled shape
-    batch = vp.take(np.concatenate([order, np.zeros(pad, np.int64)]))
-    per_patient += [arms[0]] * pad
-    run = simulator or simulate
-    ds = run(
-        batch,
-        per_patient,
-        days=horizon,
-        record=Record((horizon,)),
-        seed=post.particles.seed,
-        rater_noise=False,
-        chunk_size=CHUNK,
-        progress=progress,
+    starts = start_day if isinstance(start_day, Mapping) else dict.fromkeys(protocols, start_day)
+    for name, day in starts.items():
+        if day is not None and not last_day < int(day) < horizon:
+            raise UserInputError(
+                "--start-day",
+                f"must be an integer in {last_day + 1}–{horizon - 1} for {name}, got {day}",
+            )
+    return {name: start_after(p, last_day, starts.get(name)) for name, p in protocols.items()}
+
+
+def _concat(parts: list):
+    """Several :class:`~strokesim.simulate.VirtualPatients` as one."""
+    from strokesim.model.lesion import LesionDescriptors
+    from strokesim.simulate import VirtualPatients
+
+    return VirtualPatients(
+        ids=tuple(i for p in parts for i in p.ids),
+        descriptors=LesionDescriptors(
+            *(
+                np.concatenate([np.asarray(x) for x in xs])
+                for xs in zip(*(p.descriptors for p in parts), strict=True)
+            )
+        ),
+        affected_side=tuple(s for p in parts for s in p.affected_side),
+        lesion_volume_ml=np.concatenate([np.asarray(p.lesion_volume_ml) for p in parts]),
+        nihss=np.concatenate([np.asarray(p.nihss) for p in parts]),
+        source=tuple(s for p in parts for s in p.source),
     )
-    fma = np.asarray(ds.fma_ue.values[: len(order), -1], float).reshape(len(arms), n)
+
+
+def _rank(
+    post: Posterior,
+    candidates: dict[str, Protocol],
+    fma: np.ndarray,
+    w: np.ndarray,
+    horizon: int,
+    last_day: int,
+) -> Plan:
+    """The ranked table of one patient from its twins' FMA-UE (arms × draws)."""
     usual = fma[0]
     summary = _patient_summary(
         post, horizon if horizon in post.particles.days else post.particles.days[-1], last_day
@@ -271,7 +397,71 @@ def plan(
         ["expected_gain", "p_beats_usual_care"], ascending=False, kind="stable"
     )
     table.insert(0, "rank", np.arange(1, len(table) + 1))
-    return Plan(table.reset_index(drop=True), summary, n)
+    return Plan(table.reset_index(drop=True), summary, len(w))
+
+
+def twin_outcomes(
+    vp,
+    arms: list[Protocol],
+    seed: int,
+    last_day: int,
+    horizon: int,
+    progress: Callable[[int, int], None] | None,
+) -> np.ndarray:
+    """FMA-UE at ``horizon`` of each arm's twins, shape (arms, patients).
+
+    The shared prefix under usual care (onset to ``last_day``) is run once per
+    patient; every arm's twins continue from it in one batch, one protocol per twin.
+    """
+    from strokesim.predict.twins import advance_record, onset_states
+
+    n = len(vp)
+    total = n * (1 + len(arms))
+    done = 0
+
+    def tick(width: int) -> None:
+        nonlocal done
+        done += width
+        if progress is not None:
+            progress(min(done, total), total)
+
+    branch = onset_states(vp, seed)
+    if last_day >= 1:
+        _, branch = advance_record(branch, (last_day,), horizon=horizon, progress=tick)
+    order = np.tile(np.arange(n), len(arms))
+    per_twin = [p for p in arms for _ in range(n)]
+    out, _ = advance_record(branch.take(order), (horizon,), per_twin, progress=tick)
+    return np.asarray(out["fma_ue"][:, -1], float).reshape(len(arms), n)
+
+
+def _twins_simulated(
+    vp,
+    arms: list[Protocol],
+    seed: int,
+    horizon: int,
+    simulator: Simulator,
+    progress: Callable[[int, int], None] | None,
+) -> np.ndarray:
+    """As :func:`twin_outcomes`, through a ``simulate``-compatible function (from onset)."""
+    from strokesim.simulate import Record
+
+    n = len(vp)
+    order = np.tile(np.arange(n), len(arms))
+    per_patient = [p for p in arms for _ in range(n)]
+    pad = max(0, CHUNK - len(order))  # a small batch is padded to the library's compiled shape
+    batch = vp.take(np.concatenate([order, np.zeros(pad, np.int64)]))
+    per_patient += [arms[0]] * pad
+    ds = simulator(
+        batch,
+        per_patient,
+        days=horizon,
+        record=Record((horizon,)),
+        seed=seed,
+        rater_noise=False,
+        chunk_size=CHUNK,
+        progress=progress,
+    )
+    return np.asarray(ds.fma_ue.values[: len(order), -1], float).reshape(len(arms), n)
 
 
 def _simulated_value(measure: str, true_values: np.ndarray, rng: np.random.Generator):

@@ -339,6 +339,16 @@ def refine(
     cov += 0.01 * np.cov(posterior.prior_z.T) + 1e-6 * np.eye(zw.shape[1])
     step = np.linalg.cholesky(cov * 2.38**2 / zw.shape[1])
     acceptance = []
+    # the moves need each candidate only up to the last observation day: with the default
+    # simulator they run that prefix, and the particles moved at least once are run to the
+    # horizon at the end (the same trajectories as one run to the horizon)
+    full = lib
+    prefix = lib.days
+    if simulator is None:
+        last = max([3, *(o.day for o in posterior.observations if needs_day(o.measure))])
+        prefix = tuple(d for d in lib.days if d <= last) or lib.days[:1]
+        lib = lib.on_days(prefix)
+    moved = np.zeros(len(lib), bool)
     for move in range(n_moves):
         vp = lib.patients
         z = _to_z(vp.descriptors, with_age)
@@ -373,13 +383,18 @@ def refine(
             nihss=np.full(len(ids), -1, np.int16),
             source=ids,
         )
-        cand = simulate_particles(proposal, lib.days, lib.seed, simulator, progress=progress)
+        cand = simulate_particles(
+            proposal, prefix, lib.seed, simulator, progress=progress, input_days=full.horizon
+        )
         ll_new = log_likelihood(cand, posterior.observations, posterior.age)
         log_alpha = ll_new + kde.logpdf(z_new.T) - ll - kde.logpdf(z.T)
         accept = np.log(rng.random(len(ll))) < log_alpha
         acceptance.append(float(accept.mean()))
         lib = _merge(lib, cand, accept)
         ll = np.where(accept, ll_new, ll)
+        moved |= accept
+    if prefix != full.days:
+        lib = _complete(full, lib, moved, progress)
     lw = np.full(len(ll), -np.log(len(ll)))
     unique = len(set(lib.patients.ids))
     return replace(
@@ -396,6 +411,22 @@ def refine(
             "unique": unique,
         },
     )
+
+
+def _complete(
+    full: Library,
+    prefix: Library,
+    moved: np.ndarray,
+    progress: Callable[[int, int], None] | None,
+) -> Library:
+    """``full``'s particles where not ``moved``, else ``prefix``'s run on all of ``full.days``."""
+    where = np.flatnonzero(moved)
+    if not len(where):
+        return full
+    rerun = simulate_particles(prefix.patients.take(where), full.days, full.seed, progress=progress)
+    slot = np.zeros(len(moved), np.int64)
+    slot[where] = np.arange(len(where))
+    return _merge(full, rerun.take(slot), moved)
 
 
 def _merge(old: Library, new: Library, accept: np.ndarray) -> Library:
