@@ -45,12 +45,12 @@ import time
 from pathlib import Path
 
 import numpy as np
+from predict_coverage import noisy_observations  # calibration/ is on the path of its scripts
 
 from strokesim.cohort.population import sample_population
 from strokesim.predict.library import build_library, library_days
 from strokesim.predict.planner import plan_many, start_after, twin_outcomes
 from strokesim.predict.posterior import calibrate
-from strokesim.predict.record import Observation
 from strokesim.simulate import Record, VirtualPatients, simulate
 from strokesim.therapy.library import named_protocol, usual_care
 
@@ -65,17 +65,6 @@ CANDIDATES = (
     "itbs_ipsilesional_training",
 )
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _observations(noisy, k: int) -> list[Observation]:
-    at3 = noisy.sel(day=3).isel(patient=k)
-    obs = [Observation(d, "fma_ue", int(noisy.fma_ue.isel(patient=k).sel(day=d))) for d in FMA_DAYS]
-    obs += [
-        Observation(3, "safe", int(at3.safe)),
-        Observation(3, "mep", bool(at3.mep_present)),
-        Observation(0, "nihss", int(noisy.nihss.values[k])),
-    ]
-    return obs
 
 
 def summarise(rows: list[dict], names: list[str]) -> dict:
@@ -276,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
         members = list(range(lo, min(lo + args.group, args.n)))
         posts = [
             calibrate(
-                _observations(noisy, k),
+                noisy_observations(noisy, k, FMA_DAYS),
                 lib,
                 method=args.method,
                 age=float(vp.descriptors.age[k]),

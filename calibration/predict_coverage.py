@@ -55,7 +55,8 @@ SCENARIOS = {"day 3": (3,), "days 3-30": FMA_DAYS}
 OUT = Path(__file__).resolve().with_suffix(".json")
 
 
-def _observations(noisy, k: int, fma_days) -> list[Observation]:
+def noisy_observations(noisy, k: int, fma_days) -> list[Observation]:
+    """Patient ``k``'s observations: FMA-UE on ``fma_days``, SAFE and MEP on day 3, NIHSS."""
     at3 = noisy.sel(day=3).isel(patient=k)
     obs = [Observation(d, "fma_ue", int(noisy.fma_ue.isel(patient=k).sel(day=d))) for d in fma_days]
     obs += [
@@ -133,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
             n_run = args.n if method == "is" else min(args.smc, args.n)
             rows = []
             for k in range(n_run):
-                obs = _observations(noisy, k, fma_days)
+                obs = noisy_observations(noisy, k, fma_days)
                 age = float(vp.descriptors.age[k])
                 ts = time.perf_counter()
                 post = calibrate(
