@@ -79,6 +79,7 @@ class BenchmarkResult:
     patient_days_per_s: float
     flops_per_patient_day: float
     flops_source: str
+    bytes_per_patient_day: float
     engine_flops_per_s: float
     matmul_size: int
     matmul_flops_per_s: float
@@ -143,13 +144,15 @@ def analytic_flops_per_patient_day() -> float:
     return float(2 * 3 * forward + 2 * k * 2 * u + 8 * weights)
 
 
-def flops_per_patient_day(batch: int = 4) -> tuple[float, str]:
+def flops_per_patient_day(batch: int = 4) -> tuple[float, str, float]:
     """FLOPs of one daily step per patient from XLA's cost analysis (or the analytic count).
 
     Returns
     -------
-    (flops, source)
-        ``source`` is ``"XLA cost analysis"`` or ``"analytic estimate"``.
+    (flops, source, bytes)
+        ``source`` is ``"XLA cost analysis"`` or ``"analytic estimate"``; ``bytes`` is
+        XLA's "bytes accessed" per patient-day (memory traffic of one daily step; NaN
+        when the backend reports none).
     """
     params = model_parameters()
     template = healthy_template(params)
@@ -177,9 +180,9 @@ def flops_per_patient_day(batch: int = 4) -> tuple[float, str]:
         flops = float(cost["flops"])
         if flops <= 0:
             raise ValueError("no FLOPs reported")
-        return flops / batch, "XLA cost analysis"
+        return flops / batch, "XLA cost analysis", float(cost.get("bytes accessed", "nan")) / batch
     except Exception:  # cost analysis is optional in XLA backends
-        return analytic_flops_per_patient_day(), "analytic estimate"
+        return analytic_flops_per_patient_day(), "analytic estimate", float("nan")
 
 
 def run_benchmark(
@@ -223,7 +226,7 @@ def run_benchmark(
     rate = patients * days / steady_s
     compile_s = max(warmup_s - chunk * days / rate, 0.0)
 
-    flops, source = flops_per_patient_day()
+    flops, source, traffic = flops_per_patient_day()
     matmul = matmul_flops_per_s(matmul_size)
     engine = flops * rate
     return BenchmarkResult(
@@ -241,6 +244,7 @@ def run_benchmark(
         patient_days_per_s=rate,
         flops_per_patient_day=flops,
         flops_source=source,
+        bytes_per_patient_day=traffic,
         engine_flops_per_s=engine,
         matmul_size=matmul_size,
         matmul_flops_per_s=matmul,
@@ -277,6 +281,8 @@ def report(result: BenchmarkResult) -> str:
         f"throughput:                  {r.patient_days_per_s:10,.0f} patient-days/s",
         f"FLOPs per patient-day:       {r.flops_per_patient_day / 1e6:10.2f} M  "
         f"({r.flops_source} of one daily step)",
+        f"bytes per patient-day:       {r.bytes_per_patient_day / 1e6:10.2f} MB  "
+        "(XLA's bytes accessed by one daily step)",
         f"engine arithmetic rate:      {r.engine_flops_per_s / 1e9:10.2f} GFLOP/s",
         f"float32 matmul {r.matmul_size}×{r.matmul_size}:   "
         f"{r.matmul_flops_per_s / 1e9:10.2f} GFLOP/s (best of 3, same devices)",

@@ -20,7 +20,6 @@ def _load():
 
 def test_benchmark_core_runs_on_a_tiny_cohort() -> None:
     bench = _load()
-    # chunks of 7 share a compiled batch shape with the other tests
     result = bench.run_benchmark(8, 5, 7, matmul_size=128)
     assert result.patients == 8 and result.days == 5 and result.chunk_size == 7
     for name in (
@@ -33,6 +32,9 @@ def test_benchmark_core_runs_on_a_tiny_cohort() -> None:
         value = getattr(result, name)
         assert math.isfinite(value) and value > 0, name
     assert result.flops_source in ("XLA cost analysis", "analytic estimate")
+    if result.flops_source == "XLA cost analysis":
+        assert result.bytes_per_patient_day > 0
+    assert "bytes per patient-day" in bench.report(result)
     text = bench.report(result)
     assert "patient-days/s" in text and "goals" in text
     assert [row[0] for row in bench.goal_rows(result)] == [g[0] for g in bench.GOALS]

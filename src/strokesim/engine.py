@@ -19,6 +19,17 @@ Everything a batch runs on may be shared by its patients or given per patient:
 - **onset offsets**: ``offsets`` of :func:`run_chunk` (days since onset at which
   each patient enters): each patient is assessed on its own record day + offset,
   while inputs stay indexed by day since onset.
+
+Compute blocks
+--------------
+On a single CPU device every batch is computed in blocks of :data:`CPU_BLOCK`
+patients (padded), each through the same compiled programs. A patient's result
+then depends only on the patient, never on the chunk or batch it was run in:
+chunk sizes give bitwise-identical tables (XLA vectorises each batch shape
+differently, so unblocked batches of 64 and 256 differ in the last float bits),
+every chunk size shares one compilation, and a block's working set stays in the
+core's cache (benchmarks/README.md). On accelerators, or several devices, the
+whole padded batch is one program, sharded over the devices.
 """
 
 from __future__ import annotations
@@ -39,9 +50,11 @@ from strokesim.model.state import PatientState, initial_state
 from strokesim.model.template import TEMPLATE_PARAMETERS, Template
 
 __all__ = [
+    "CPU_BLOCK",
     "ChunkResult",
     "advance_to",
     "check_batch",
+    "compute_block",
     "day_inputs",
     "device_batch_size",
     "input_horizon",
@@ -86,14 +99,63 @@ _assess = jax.jit(assess_batch)
 
 
 @jax.jit
-def setup_batch(desc: LesionDescriptors, keys: jax.Array, template: Template, params):
-    """Unit-level damage, traits and onset state of a batch (``params`` may be per patient)."""
+def _setup(desc: LesionDescriptors, keys: jax.Array, template: Template, params):
     constants = patient_constants(desc, keys, params)
     n = desc.age.shape[0]
     states = jax.vmap(lambda _, p: initial_state(template, p), in_axes=(0, param_axes(params)))(
         jnp.arange(n), params
     )
     return states, constants
+
+
+#: Patients per compiled block on a single CPU device. 64 is the fastest batch of the
+#: daily loop on the 2-core CPU (7.5k patient-days/s against 6.9k at 128 and 5.3k at
+#: 512: the per-sub-step arrays of a block fit the 2 MB L2 cache per core;
+#: ../shared/ENGINE-PROFILE.md, "Figures").
+CPU_BLOCK = 64
+
+
+def compute_block() -> int | None:
+    """Patients per compiled block: :data:`CPU_BLOCK` on one CPU device, else None (whole batch)."""
+    devices = jax.devices()
+    return CPU_BLOCK if len(devices) == 1 and devices[0].platform == "cpu" else None
+
+
+def _blocks(n: int, pad_to: int | None = None) -> tuple[int, list[slice]]:
+    """Padded batch size and the slices of its compute blocks for ``n`` patients."""
+    block = compute_block()
+    if block is None:
+        size = device_batch_size(max(pad_to or n, n))
+        return size, [slice(0, size)]
+    size = -(-n // block) * block
+    return size, [slice(lo, lo + block) for lo in range(0, size, block)]
+
+
+def _rows(tree, rows: slice):
+    """The rows ``rows`` of every batched leaf (ndim ≥ 1); scalars (shared values) pass."""
+    return jax.tree.map(lambda x: x[rows] if jnp.ndim(x) else x, tree)
+
+
+def _inputs_rows(inputs: DayInput, rows: slice) -> DayInput:
+    """Per-patient inputs sliced to ``rows``; shared inputs (day axis first) unchanged."""
+    return _rows(inputs, rows) if _input_axis(inputs) == 0 else inputs
+
+
+def _concat(parts: Sequence):
+    return parts[0] if len(parts) == 1 else jax.tree.map(lambda *xs: jnp.concatenate(xs), *parts)
+
+
+def setup_batch(desc: LesionDescriptors, keys: jax.Array, template: Template, params):
+    """Unit-level damage, traits and onset state of a batch (``params`` may be per patient).
+
+    The batch as given (leading axis B); computed in compute blocks.
+    """
+    n = int(desc.age.shape[0])
+    size, blocks = _blocks(n)
+    desc, keys = pad_batch(desc, size), pad_batch(keys, size)
+    params = _pad_params(params, size)
+    parts = [_setup(_rows(desc, b), keys[b], template, _rows(params, b)) for b in blocks]
+    return jax.tree.map(lambda x: x[:n], _concat(parts))
 
 
 def check_batch(
@@ -255,17 +317,14 @@ def run_chunk(
     """
     if start is None:
         n = int(desc.age.shape[0])
-        size = device_batch_size(max(pad_to or n, n))
-        desc, keys = shard_batch((pad_batch(desc, size), pad_batch(keys, size)))
         day = 0
     else:
         states, constants, day = start
         n = int(constants.crt.shape[0])
-        size = device_batch_size(max(pad_to or n, n))
-        states, constants = shard_batch((pad_batch(states, size), pad_batch(constants, size)))
     check_batch(n, params, inputs, offsets)
     if start is not None:
         check_batch(n, {}, None, day)
+    size, blocks = _blocks(n, pad_to)
     params = _pad_params(params, size)
     if _input_axis(inputs) == 0:
         inputs = shard_batch(pad_batch(inputs, size))
@@ -274,20 +333,44 @@ def run_chunk(
     if offsets is not None:
         offsets = shard_batch(pad_batch(np.asarray(offsets, np.int32), size))
     if start is None:
-        states, constants = setup_batch(desc, keys, template, params)
+        desc, keys = shard_batch((pad_batch(desc, size), pad_batch(keys, size)))
+        lanes = [_setup(_rows(desc, b), keys[b], template, _rows(params, b)) for b in blocks]
+    else:
+        states, constants = shard_batch((pad_batch(states, size), pad_batch(constants, size)))
+        lanes = [(_rows(states, b), _rows(constants, b)) for b in blocks]
+    block_params = [_rows(params, b) for b in blocks]
+    block_inputs = [_inputs_rows(inputs, b) for b in blocks]
     per_day: list[dict[str, np.ndarray]] = []
     for d in record_days:
         stop = d if offsets is None else offsets + d
         if np.any(np.asarray(stop) < np.asarray(day)):
             raise ValueError(f"record day {d} precedes the current day {day}")
-        states = _advance(states, constants, inputs, day, stop, template, params, passes)
-        day = stop
         when = jnp.asarray(float(d)) if offsets is None else stop.astype(jnp.float32)
-        out = _assess(states, constants, template, params, when, rater_noise)
-        per_day.append({k: np.asarray(v)[:n] for k, v in out.items()})
+        outs = []
+        for k, b in enumerate(blocks):
+            states_k, constants_k = lanes[k]
+            states_k = _advance(
+                states_k,
+                constants_k,
+                block_inputs[k],
+                _rows(day, b),
+                _rows(stop, b),
+                template,
+                block_params[k],
+                passes,
+            )
+            lanes[k] = (states_k, constants_k)
+            outs.append(
+                _assess(
+                    states_k, constants_k, template, block_params[k], _rows(when, b), rater_noise
+                )
+            )
+        day = stop
+        per_day.append({k: np.concatenate([np.asarray(o[k]) for o in outs])[:n] for k in outs[0]})
         if on_day is not None:
             on_day(d)
     outputs = {k: np.stack([o[k] for o in per_day], axis=1) for k in per_day[0]} if per_day else {}
+    states, constants = _concat(lanes)
     trim = partial(jax.tree.map, lambda x: x[:n])
     return ChunkResult(outputs, trim(states), trim(constants))
 
@@ -311,4 +394,28 @@ def advance_to(
     n = int(constants.crt.shape[0])
     check_batch(n, params, inputs, start_day)
     check_batch(n, {}, None, stop_day)
-    return _advance(states, constants, inputs, start_day, stop_day, template, params, passes)
+    size, blocks = _blocks(n)
+    if size == n and len(blocks) == 1:
+        return _advance(states, constants, inputs, start_day, stop_day, template, params, passes)
+    states, constants = pad_batch(states, size), pad_batch(constants, size)
+    params = _pad_params(params, size)
+    if _input_axis(inputs) == 0:
+        inputs = pad_batch(inputs, size)
+    start_day, stop_day = (
+        pad_batch(np.asarray(x, np.int32), size) if jnp.ndim(x) else x
+        for x in (start_day, stop_day)
+    )
+    parts = [
+        _advance(
+            _rows(states, b),
+            _rows(constants, b),
+            _inputs_rows(inputs, b),
+            _rows(start_day, b),
+            _rows(stop_day, b),
+            template,
+            _rows(params, b),
+            passes,
+        )
+        for b in blocks
+    ]
+    return jax.tree.map(lambda x: x[:n], _concat(parts))

@@ -9,9 +9,11 @@ updates the manifest as soon as it lands (:mod:`strokesim.jobs.store`,
 finished run folder back as one dataset.
 
 Results do not depend on the executor or the number of workers: the same chunk
-size gives bitwise the same parts. Across chunk sizes, integer scores are equal
-and float variables agree within a small relative tolerance (XLA vectorises a
-batch differently for each batch size; see ``docs/user-guide.md``).
+size gives bitwise the same parts. On a CPU the engine computes in fixed blocks of
+patients (:data:`strokesim.engine.CPU_BLOCK`), so chunk sizes that are multiples of
+the block give bitwise the same table too; across other chunk sizes integer scores
+are equal and float variables agree within 1e-6 relative (a patient at another place
+in its block can be rounded differently in the last bit; see ``docs/user-guide.md``).
 """
 
 from __future__ import annotations

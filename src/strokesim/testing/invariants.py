@@ -190,9 +190,10 @@ def assert_same_result(got: xr.Dataset, want: xr.Dataset) -> None:
 
     Integer and boolean variables (every clinical score, MEP status) and all
     coordinates must be identical. Float variables may differ by float round-off
-    (relative 1e-5, absolute 1e-6): XLA vectorises the patient axis differently
-    for different batch shapes, which changes the order of float reductions (a
-    cortical activity off by 1e-7 relative has been seen). NaN equals NaN.
+    (relative 1e-5, absolute 1e-6): a patient computed at another place of its
+    compute block, or on an accelerator in another batch shape, can be rounded
+    differently in the last bits (a cortical activity off by 1e-7 relative has been
+    seen). NaN equals NaN.
 
     Raises
     ------
