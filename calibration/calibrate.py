@@ -13,8 +13,10 @@ programme (V9), stage A fits the parameters that the default-cohort targets
 pin down (V1, V2, V4, V10): the stunned share, the MEP threshold, spasticity, the
 effort reserve (``max_command_gain``, V1) and the shape of the population's latent
 severity (``severity_a``, ``severity_b``: the cohort-wide shares of V4 and V10 read
-the severity mix), and stage D last fits how strongly received inhibition gates a
-hemisphere's plasticity to the contralesional-inhibition experiment (V6). Each
+the severity mix), stage D fits how strongly received inhibition gates a
+hemisphere's plasticity to the contralesional-inhibition experiment (V6), and stage
+E last fits the daily forgetting of learned changes to the retention of the chronic
+programme's gains (V9). Each
 parameter is named with the target that fixes it. Each stage minimises a
 simulation-based objective with Nelder–Mead (scipy) under common random numbers
 (one fixed seed, so the objective is deterministic):
@@ -88,6 +90,7 @@ DEFAULT_SETTINGS: dict[str, int] = {
     "max_evals_b": 24,
     "max_evals_c": 16,
     "max_evals_d": 10,
+    "max_evals_e": 8,
 }
 
 #: Registries a free parameter may belong to.
@@ -322,16 +325,35 @@ OBJECTIVE_D = (
     term("V13", "best_minus_worst_third_rise", 0.10, 0.10),
 )
 
+#: Stage E: the daily forgetting of learned changes without practice, fixed by how much
+#: of the chronic intensive programme's gain is kept at follow-up (V9's retention).
+#: Stage C's consolidation sets how much of an intensive day's learning is kept
+#: overnight; what is left six months later is set by the forgetting toward the
+#: template (a stage-C refit with the gate at stage D's value kept retention at
+#: 0.55–0.67 over its whole search: docs/validation.md, "Calibration"). The search
+#: interval brackets the literature value, 0.002/day (Han 2008), by ×4 down and ×2 up.
+STAGE_E = (Free("forgetting_rate", 0.0005, 0.004, "V9"),)
+
+#: V9's retention aims at full retention with 0.7 one half-width below (as stage C);
+#: V9's gain and V1's slope are guards: forgetting also acts during the programme and
+#: on the natural history of every patient.
+OBJECTIVE_E = (
+    term("V9", "retention", 1.0, 0.3),
+    term("V9", "mean_gain_end"),
+    term("V1", "slope"),
+)
+
 #: Every stage, by name.
 STAGES: dict[str, Stage] = {
     "A": Stage("A", STAGE_A, OBJECTIVE, size="n", evals="max_evals"),
     "B": Stage("B", STAGE_B, OBJECTIVE_B, size="n_b", evals="max_evals_b"),
     "C": Stage("C", STAGE_C, OBJECTIVE_C, size="n_b", evals="max_evals_c"),
     "D": Stage("D", STAGE_D, OBJECTIVE_D, size="n_b", evals="max_evals_d"),
+    "E": Stage("E", STAGE_E, OBJECTIVE_E, size="n_b", evals="max_evals_e"),
 }
 #: The order in which a full run fits the stages (each starts from the results of
 #: the earlier ones and the literature values of the rest).
-STAGE_ORDER = ("B", "C", "A", "D")
+STAGE_ORDER = ("B", "C", "A", "D", "E")
 
 #: Parameters that a stage fits but that calibrated.json does not record yet: the
 #: stored calibration predates their stage, so the registries still hold their
@@ -463,7 +485,7 @@ def _simplex(start: np.ndarray, step: float = 0.15) -> np.ndarray:
 def calibrate_all(
     settings: Mapping[str, int],
     log=print,
-    stages: str = "BCAD",
+    stages: str = "BCADE",
     stored: Mapping[str, float] | None = None,
 ) -> tuple[dict[str, float], dict[str, float]]:
     """The stages in :data:`STAGE_ORDER`, from the literature starting values.
@@ -571,6 +593,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-evals-b", type=int, default=d["max_evals_b"], help="stage-B evaluations")
     ap.add_argument("--max-evals-c", type=int, default=d["max_evals_c"], help="stage-C evaluations")
     ap.add_argument("--max-evals-d", type=int, default=d["max_evals_d"], help="stage-D evaluations")
+    ap.add_argument("--max-evals-e", type=int, default=d["max_evals_e"], help="stage-E evaluations")
     ap.add_argument(
         "--stages",
         default="".join(STAGE_ORDER),
@@ -589,7 +612,7 @@ def main(argv: list[str] | None = None) -> int:
                 "--check: calibrated.json predates the disjoint calibration cohorts "
                 "(its settings name no patient_ids); run a full calibration with --write"
             )
-        settings = {k: int(stored_settings[k]) for k in DEFAULT_SETTINGS}
+        settings = {k: int(stored_settings.get(k, v)) for k, v in DEFAULT_SETTINGS.items()}
         stages = "".join(STAGE_ORDER)
     else:
         if set(args.stages) - set(STAGES) or not args.stages:

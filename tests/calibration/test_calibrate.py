@@ -249,6 +249,7 @@ def test_check_reruns_every_stage_with_the_stored_settings_and_reports_a_differe
         "max_evals_b": 1,
         "max_evals_c": 1,
         "max_evals_d": 1,
+        "max_evals_e": 1,
     }
     path = tmp_path / "calibrated.json"
     parameters = {k: {"value": v} for k, v in stored.items()}
@@ -257,7 +258,7 @@ def test_check_reruns_every_stage_with_the_stored_settings_and_reports_a_differe
     monkeypatch.setattr(cal, "CALIBRATED", path)
     calls: list[tuple] = []
 
-    def fake(sizes, stages="BCAD", stored=None, log=print):
+    def fake(sizes, stages="BCADE", stored=None, log=print):
         calls.append((dict(sizes), stages))
         return {**stored, "plasticity_peak": result}, {}
 
@@ -265,7 +266,7 @@ def test_check_reruns_every_stage_with_the_stored_settings_and_reports_a_differe
     result = 0.5
     assert cal.main(["--check"]) == 0
     assert "reproduced" in capsys.readouterr().out
-    assert calls == [(settings, "BCAD")]
+    assert calls == [(settings, "BCADE")]
     result = 0.6
     assert cal.main(["--check"]) == 1
     assert "plasticity_peak" in capsys.readouterr().out
@@ -281,7 +282,13 @@ def test_a_partial_run_records_the_stored_budgets_of_the_stages_it_skips(
     cal, monkeypatch, tmp_path
 ):
     stored = {f.name: 0.5 for f in _all_free(cal)}
-    budgets = {"max_evals": 3, "max_evals_b": 4, "max_evals_c": 5, "max_evals_d": 6}
+    budgets = {
+        "max_evals": 3,
+        "max_evals_b": 4,
+        "max_evals_c": 5,
+        "max_evals_d": 6,
+        "max_evals_e": 2,
+    }
     settings = {"n": 7, "n_b": 5, "seed": 3} | budgets
     path = tmp_path / "calibrated.json"
     parameters = {k: {"value": v} for k, v in stored.items()}
@@ -289,7 +296,7 @@ def test_a_partial_run_records_the_stored_budgets_of_the_stages_it_skips(
     monkeypatch.setattr(cal, "CALIBRATED", path)
     seen: list[dict] = []
 
-    def fake(sizes, stages="BCAD", stored=None, log=print):
+    def fake(sizes, stages="BCADE", stored=None, log=print):
         seen.append(dict(sizes))
         return dict(stored), {"D": 0.1}
 
