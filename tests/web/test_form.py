@@ -240,6 +240,11 @@ def test_every_bad_option_is_shown_at_once() -> None:
             today=TODAY,
         )
     assert {"horizon", "start_day", "minutes_per_session", "age"} <= set(caught.value.errors)
+    with pytest.raises(FormErrors) as caught:  # one unreadable, the others out of range
+        record_from_form(
+            _form(horizon="x", protocols=[], minutes_per_session="600"), TINY, today=TODAY
+        )
+    assert set(caught.value.errors) == {"horizon", "protocols", "minutes_per_session"}
 
 
 def test_an_upload_checks_the_start_day_beside_its_field() -> None:

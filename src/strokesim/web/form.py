@@ -233,9 +233,7 @@ def _read_settings(
         try:
             changes[name] = read()
         except UserInputError as error:
-            problems.append((name, error))
-    if problems:
-        return None, problems
+            problems.append((name, error))  # the server's value stands in for the check below
     settings = replace(base, **changes)
     # checked as the CLI checks them; to show every problem at once, an offending option
     # is set back to the server's default and the settings checked again
