@@ -5,7 +5,10 @@ prediction code reads (``fma_ue``, ``arat``, ``safe``, ``mep_present``, ...,
 per patient and recorded day, and the static coordinates). Recovery depends on
 the lesion descriptors and an id-derived trait; any protocol other than usual
 care adds a gain that shrinks with corticospinal lesion load, so the planner has
-something to rank. Deterministic: the same ids and descriptors give the same values.
+something to rank, and that grows with the minutes per session of the added
+components and shrinks with their start day, so the plan's knobs (``--start-day``,
+``--minutes-per-session``) change the numbers. Deterministic: the same ids,
+descriptors and protocols give the same values.
 """
 
 from __future__ import annotations
@@ -22,6 +25,18 @@ def _trait(ids) -> np.ndarray:
     return np.array([zlib.crc32(str(i).split("~")[0].encode()) % 1000 / 1000 for i in ids])
 
 
+def _added_dose(protocol) -> tuple[float, float]:
+    """Earliest start day and total minutes per session of the components beyond usual care."""
+    from strokesim.therapy.library import beyond_usual_care
+
+    added = beyond_usual_care(protocol) if getattr(protocol, "components", None) else []
+    if not added:
+        return 0.0, 0.0
+    start = float(min(c.start_day for c in added))
+    minutes = float(sum(getattr(c, "minutes_per_session", 0.0) for c in added))
+    return start, minutes
+
+
 def fake_simulate(patients, protocol=None, *, days=180, record=None, seed=0, progress=None, **_):
     """Closed-form trajectories of ``patients`` on ``record.days`` (see the module docstring)."""
     d = patients.descriptors
@@ -33,13 +48,14 @@ def fake_simulate(patients, protocol=None, *, days=180, record=None, seed=0, pro
     trait = _trait(patients.ids)
     ceiling = 66 * (1 - 0.75 * cst) * (0.75 + 0.25 * trait)
     start = ceiling * (1 - stunned) * (0.3 + 0.4 * (1 - affected))
-    if protocol is None or not isinstance(protocol, list | tuple):
-        names = [getattr(protocol, "name", "usual_care")] * n
-    else:
-        names = [p.name for p in protocol]
+    arms = [protocol] * n if not isinstance(protocol, list | tuple) else list(protocol)
+    names = [getattr(p, "name", "usual_care") for p in arms]
+    doses = {id(p): _added_dose(p) for p in arms}
+    start, minutes = np.array([doses[id(p)] for p in arms]).reshape(n, 2).T
     extra = np.array([0.0 if m == "usual_care" else 1.0 for m in names])
     rank = np.array([zlib.crc32(m.encode()) % 7 / 7 for m in names])
-    gain = extra * (6 * (1 - cst) - 2 + 3 * rank)
+    dose = (1 + minutes / 120) * np.exp(-start / 90)
+    gain = extra * (6 * (1 - cst) - 2 + 3 * rank) * dose
     tau = 20 + 30 * trait
     fma = ceiling[:, None] - (ceiling - start)[:, None] * np.exp(-t[None, :] / tau[:, None])
     fma = np.clip(fma + gain[:, None] * (1 - np.exp(-t[None, :] / 60)), 0, 66)

@@ -93,6 +93,11 @@ def test_the_form_page_has_the_fields_and_the_statement(client: TestClient) -> N
         ({"affected_side": ""}, "missing (left or right)"),
         ({"obs_value": ["", "", "", ""]}, "missing"),
         ({"horizon": "abc"}, "must be an integer, got 'abc'"),
+        # the plan's options (last assessment day 7, horizon 30)
+        ({"plan_options": "1"}, "name at least one protocol"),  # every box unchecked
+        ({"start_day": "soon"}, "must be integers (days since stroke), got 'soon'"),
+        ({"start_day": "7"}, "must be an integer in 8–29 (after patient's last observation"),
+        ({"minutes_per_session": "600"}, "must be a number in 1–480, got 600"),
     ],
 )
 def test_malformed_form_is_a_message_beside_the_field_and_422(
@@ -179,3 +184,61 @@ def test_a_finished_result_is_cached_by_record_and_seed(client: TestClient, gate
     assert other_seed.headers["location"] != url
     _wait(client, other_seed.headers["location"])
     assert gate.calls == 2 and client.app.state.queue.hits == 1
+
+
+def test_the_plan_options_are_labelled_and_default_to_the_servers(client: TestClient) -> None:
+    text = _ok(client.get("/"), 200)
+    assert "Options for the plan" in text and 'name="plan_options"' in text
+    boxes = re.findall(
+        r'<label[^>]*><input type="checkbox" name="protocols" value="([^"]+)"( checked)?>', text
+    )
+    assert [n for n, c in boxes if c] == list(TINY.protocols)  # the server's, checked
+    assert len(boxes) > len(TINY.protocols)  # and the library's others to choose from
+    assert "usual_care" not in [n for n, _ in boxes]  # the reference, not a candidate
+    # every input has a label (wrapped in it), the group a legend
+    for name in ("start_day", "minutes_per_session"):
+        assert re.search(rf'<label for="{name}">[^<]*<input name="{name}" id="{name}"', text)
+    assert "<legend>Protocols to rank (at least one)</legend>" in text
+
+
+def test_a_bad_option_keeps_what_was_typed_and_marks_the_field(client: TestClient, gate) -> None:
+    form = {**FORM, "plan_options": "1", "protocols": ["vr_training"], "start_day": "3"}
+    text = _ok(client.post("/predict", data=form), 422)
+    assert re.search(r'id="plan-options" open', text)
+    assert re.search(r'value="vr_training" checked', text)
+    assert not re.search(rf'value="{TINY.protocols[0]}" checked', text)
+    assert re.search(r'name="start_day" id="start_day"[^>]*value="3"[^>]*aria-invalid="true"', text)
+    assert 'id="err-start_day"' in text
+    assert "error: --start-day: must be an integer in 8–29" in html.unescape(text)
+    assert gate.calls == 0
+
+
+def test_the_options_reach_the_job(client: TestClient, gate: Gate) -> None:
+    gate.release.set()
+    form = {
+        **FORM,
+        "plan_options": "1",
+        "protocols": ["vr_training", "cimt_2_weeks"],
+        "start_day": "10,12",
+        "minutes_per_session": "45",
+    }
+    url = client.post("/predict", data=form, follow_redirects=False).headers["location"]
+    _wait(client, url)
+    job = client.app.state.queue.get(url.rsplit("/", 1)[1])
+    settings = job.result["settings"]
+    assert settings.protocols == ("vr_training", "cimt_2_weeks")
+    assert settings.start_day == (10, 12) and settings.minutes_per_session == (45.0,)
+    # other options are another calculation, not the cached one
+    other = client.post("/predict", data={**form, "start_day": "11"}, follow_redirects=False)
+    assert other.headers["location"] != url
+
+
+def test_an_upload_with_a_bad_start_day_is_422_beside_the_option(client: TestClient) -> None:
+    csv = b"patient,date,day,measure,value\nS1,,,age,67\nS1,,,affected_side,left\nS1,,9,safe,5\n"
+    r = client.post(
+        "/predict",
+        data={"start_day": "5"},
+        files={"record_csv": ("r.csv", csv, "text/csv")},
+    )
+    assert "must be an integer in 10–29 (after S1&#39;s last observation" in _ok(r, 422)
+    assert 'id="err-start_day"' in r.text

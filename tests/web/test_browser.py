@@ -113,6 +113,35 @@ def test_a_bad_value_gets_its_message_beside_the_field(page, fake_engine) -> Non
         assert page.locator("#age").input_value() == "17"  # what was typed is kept
 
 
+@pytest.mark.slow  # about 35 s on the shared machine; the routes' tests cover the options fast
+def test_the_plan_options_chosen_in_the_browser_are_used(page, fake_engine) -> None:
+    """Checkboxes, start day and minutes typed in a real browser reach the plan; writes
+    out/web/plan_options.png."""
+    with serving(create_app(TINY)) as base:
+        fill_patient(page, base)
+        page.click("#plan-options > summary")  # the section opens (a plain <details>)
+        page.get_by_label("rTMS 1 Hz contralesional training").uncheck()
+        page.get_by_label("VR training").check()
+        page.get_by_label("Added therapy starts on day (since stroke)").fill("12")
+        page.get_by_label("Minutes per session of the added training (1–480)").fill("45")
+        OUT.mkdir(parents=True, exist_ok=True)
+        page.locator("#plan-options").screenshot(path=str(OUT / "plan_options.png"))
+        page.click("#submit")
+        page.wait_for_selector("#ranking", timeout=600_000)
+        ranked = page.locator("#ranking tbody tr")
+        assert sorted(ranked.nth(i).get_attribute("data-protocol") for i in range(2)) == [
+            "cimt_2_weeks",
+            "vr_training",
+        ]
+        assert page.locator("#ranking td.start-day").all_inner_texts() == ["12", "12"]
+        assert page.locator("#used-start-day").inner_text() == "day 12"
+        assert page.locator("#used-minutes").inner_text() == "45 min"
+        assert (
+            "--start-day 12 --minutes-per-session 45"
+            in page.locator("#cli-equivalent").inner_text()
+        )
+
+
 @pytest.mark.slow
 def test_result_page_on_the_model_screenshot(page) -> None:
     """The model at the CLI's defaults but a smaller library; writes out/web/result_model.png."""

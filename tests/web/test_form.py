@@ -140,3 +140,126 @@ def test_a_bad_csv_gets_the_cli_message_and_two_patients_are_refused() -> None:
     with pytest.raises(FormErrors) as caught:
         record_from_upload("r.csv", "text/csv", two.encode(), TINY)
     assert "holds 2 patients (S1, S2)" in caught.value.errors["csv"]
+
+
+# --- the plan's options: read and checked as `strokesim plan` reads and checks them ---------
+
+
+def test_plan_options_are_the_clis_settings() -> None:
+    from dataclasses import replace
+
+    from strokesim.predict.knobs import parse_minutes, parse_start_days
+
+    form = _form(
+        protocols=["vr_training", "cimt_2_weeks"], start_day="10, 12", minutes_per_session="45"
+    )
+    _, settings = record_from_form(form, TINY, today=TODAY)
+    assert settings == replace(
+        TINY,
+        protocols=("vr_training", "cimt_2_weeks"),
+        start_day=parse_start_days("10, 12"),
+        minutes_per_session=parse_minutes("45"),
+    )
+    assert settings.start_day == (10, 12) and settings.minutes_per_session == (45.0,)
+    # left empty: the server's protocols, each one's start and dose
+    _, settings = record_from_form(_form(), TINY, today=TODAY)
+    assert settings == TINY
+
+
+def test_the_form_reads_the_checkboxes_and_tells_none_from_not_shown() -> None:
+    fields = {"protocols": ["cimt_2_weeks", "vr_training"], "plan_options": "1"}
+
+    def getlist(name):
+        value = fields.get(name, [])
+        return value if isinstance(value, list) else [value]
+
+    assert FormInput.from_form(fields, getlist).protocols == ["cimt_2_weeks", "vr_training"]
+    fields = {"plan_options": "1"}  # every box unchecked
+    assert FormInput.from_form(fields, getlist).protocols == []
+    fields = {}  # a post without the section: the server's protocols
+    assert FormInput.from_form(fields, getlist).protocols is None
+
+
+@pytest.mark.parametrize(
+    ("changes", "key", "message"),
+    [
+        ({"protocols": []}, "protocols", "name at least one protocol"),
+        ({"protocols": ["no_such_protocol"]}, "protocols", "unknown protocol 'no_such_protocol'"),
+        (
+            {"start_day": "soon"},
+            "start_day",
+            "must be integers (days since stroke), got 'soon'",
+        ),
+        (
+            {"start_day": "2"},
+            "start_day",
+            "must be an integer in 4–29 (after patient's last observation, before the "
+            "horizon), got 2",
+        ),
+        (
+            {"start_day": "30"},
+            "start_day",
+            "must be an integer in 4–29 (after patient's last observation, before the "
+            "horizon), got 30",
+        ),
+        (
+            {"start_day": "10,12,14"},
+            "start_day",
+            "must give 1 or 2 values (one per protocol), got 3",
+        ),
+        (
+            {"minutes_per_session": "600"},
+            "minutes_per_session",
+            "must be a number in 1–480, got 600",
+        ),
+        ({"minutes_per_session": "0"}, "minutes_per_session", "must be a number in 1–480, got 0"),
+        ({"minutes_per_session": "long"}, "minutes_per_session", "must be numbers in 1–480"),
+        (  # a dose outside a component's range (rTMS + 480 min of training: 2400 trials)
+            {"minutes_per_session": "480"},
+            "minutes_per_session",
+            "must be in 1–1000 trials, got 2400",
+        ),
+    ],
+)
+def test_each_bad_plan_option_gets_the_cli_message_beside_its_field(changes, key, message) -> None:
+    with pytest.raises(FormErrors) as caught:
+        record_from_form(_form(**changes), TINY, today=TODAY)
+    errors = caught.value.errors
+    assert errors[key].startswith(message), errors
+    assert list(errors) == [key]  # nothing else blamed
+    option = {"start_day": "--start-day", "minutes_per_session": "--minutes-per-session"}
+    if key in option:  # the line names the CLI's option, as `strokesim plan` prints it
+        assert caught.value.lines[0].startswith("error: ") and option[key] in caught.value.lines[0]
+
+
+def test_every_bad_option_is_shown_at_once() -> None:
+    with pytest.raises(FormErrors) as caught:
+        record_from_form(
+            _form(horizon="x", start_day="soon", minutes_per_session="long", age="17"),
+            TINY,
+            today=TODAY,
+        )
+    assert {"horizon", "start_day", "minutes_per_session", "age"} <= set(caught.value.errors)
+    with pytest.raises(FormErrors) as caught:  # one unreadable, the others out of range
+        record_from_form(
+            _form(horizon="x", protocols=[], minutes_per_session="600"), TINY, today=TODAY
+        )
+    assert set(caught.value.errors) == {"horizon", "protocols", "minutes_per_session"}
+
+
+def test_an_upload_checks_the_start_day_beside_its_field() -> None:
+    from strokesim.web.form import checked_settings
+
+    settings = checked_settings(FormInput(start_day="5"), TINY)  # the CSV's last day is 7
+    with pytest.raises(FormErrors) as caught:
+        record_from_upload("r.csv", "text/csv", CSV.encode(), settings, today=TODAY)
+    assert caught.value.errors == {
+        "start_day": "must be an integer in 8–29 (after S1's last observation, before the "
+        "horizon), got 5"
+    }
+    with pytest.raises(FormErrors) as caught:
+        checked_settings(FormInput(protocols=[], minutes_per_session="600"), TINY)
+    assert caught.value.errors == {  # both at once
+        "protocols": "name at least one protocol",
+        "minutes_per_session": "must be a number in 1–480, got 600",
+    }

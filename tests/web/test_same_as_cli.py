@@ -1,7 +1,8 @@
 """The page's numbers are the CLI's for the same record, seed and settings.
 
 The fast test runs both on the closed-form stand-in engine (the same code path
-above the engine); the slow one on the model itself.
+above the engine), with the server's defaults and with plan options chosen on
+the form; the slow one on the model itself.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import logging
 import re
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -60,15 +62,30 @@ def _cli(tmp_path: Path, settings: Settings) -> Path:
         "--out",
         str(out),
     ]
+    if settings.start_day:
+        args += ["--start-day", ",".join(str(d) for d in settings.start_day)]
+    if settings.minutes_per_session:
+        args += ["--minutes-per-session", ",".join(f"{m:g}" for m in settings.minutes_per_session)]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     return out / "PTX42"
 
 
-def _page(settings: Settings) -> tuple[str, dict[str, bytes]]:
+def _page(settings: Settings, options: Settings | None = None) -> tuple[str, dict[str, bytes]]:
+    """The page served with ``settings``; with ``options``, their protocols, start days and
+    minutes are chosen on the form (the server's defaults otherwise)."""
+    fields: dict[str, object] = {}
+    if options is not None:
+        fields = {
+            "plan_options": "1",
+            "protocols": list(options.protocols or ()),
+            "start_day": ",".join(str(d) for d in options.start_day),
+            "minutes_per_session": ",".join(f"{m:g}" for m in options.minutes_per_session),
+        }
     with TestClient(create_app(settings)) as c:
         r = c.post(
             "/predict",
+            data=fields,
             files={"record_csv": ("record.csv", RECORD.encode(), "text/csv")},
             follow_redirects=False,
         )
@@ -133,16 +150,47 @@ def _check_same(folder: Path, text: str, files: dict[str, bytes], horizon: int) 
     assert "not clinical advice" in text and DISCLAIMER.split(":")[0] in text
 
 
+#: Plan options chosen on the form: three protocols (one of them among the server's two), a
+#: start day for each (the record's last observation is day 7) and one dose for all.
+KNOBS = replace(
+    TINY,
+    protocols=("bimanual_training", "cimt_2_weeks", "vr_training"),
+    start_day=(10, 12, 20),
+    minutes_per_session=(45.0,),
+)
+
+
 def test_page_numbers_equal_the_clis_on_the_stand_in_engine(
     tmp_path: Path, fake_engine, monkeypatch, caplog
 ) -> None:
-    folder = _cli(tmp_path, TINY)
+    """Both with the server's defaults and with plan options chosen on the form."""
+    (tmp_path / "plain").mkdir()
+    folder = _cli(tmp_path / "plain", TINY)
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     caplog.set_level(logging.DEBUG)
     text, files = _page(TINY)
     _check_same(folder, text, files, TINY.horizon)
+    assert "the day after the last assessment (day 8)" in text and "each protocol&#39;s own" in text
+    # the options chosen on the form are the CLI's --protocols, --start-day, --minutes-per-session
+    (tmp_path / "knobs").mkdir()
+    knobs = _cli(tmp_path / "knobs", KNOBS)
+    text, files = _page(TINY, KNOBS)
+    _check_same(knobs, text, files, KNOBS.horizon)
+    # the result page says which options were used, per protocol as simulated
+    assert set(re.findall(r'<tr data-protocol="([^"]+)">', text)) == set(KNOBS.protocols)
+    for name, day in zip(KNOBS.protocols, KNOBS.start_day, strict=True):
+        row = re.search(rf'data-protocol="{name}">.*?</tr>', text, re.S).group(0)
+        assert f'<td class="start-day">{day}</td>' in row
+        assert '<td class="minutes">45</td>' in row
+    assert "per protocol: days 10, 12, 20" in text and "45 min" in text
+    assert "--start-day 10,12,20 --minutes-per-session 45" in html.unescape(text)
+    # the options changed the numbers (the stand-in's gain depends on start and dose), so a
+    # page that dropped them would differ from the CLI above
+    plain = pd.read_csv(folder / "plan.csv", comment="#").set_index("protocol")
+    chosen = pd.read_csv(knobs / "plan.csv", comment="#").set_index("protocol")
+    assert chosen.loc["cimt_2_weeks", "expected_gain"] != plain.loc["cimt_2_weeks", "expected_gain"]
     # privacy: no temporary file left or written, nothing about the patient logged
     assert list(scratch.iterdir()) == []
     logged = " ".join(r.getMessage() for r in caplog.records)

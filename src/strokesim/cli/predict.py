@@ -117,19 +117,6 @@ def _in_folder(write):
     return run
 
 
-def _numbers(option: str, text: str | None, kind: type, allowed: str) -> tuple:
-    """A comma-separated option as a tuple of ``kind`` (empty when not given)."""
-    if text is None:
-        return ()
-    values = []
-    for item in text.split(","):
-        try:
-            values.append(kind(item.strip()))
-        except ValueError:
-            raise UserInputError(option, f"must be {allowed}, got {item.strip()!r}") from None
-    return tuple(values)
-
-
 def predict(
     record_file: RecordFile,
     horizon: Horizon = 180,
@@ -192,7 +179,7 @@ def plan(
     seed: SeedNumber = 0,
 ) -> None:
     """Rank candidate protocols for each patient by expected gain over usual care."""
-    from strokesim.predict.pipeline import MINUTES_RANGE
+    from strokesim.predict.knobs import parse_minutes, parse_start_days
     from strokesim.predict.planner import DEFAULT_CANDIDATES
     from strokesim.therapy.schema import load_protocol
 
@@ -206,13 +193,10 @@ def plan(
             names = [] if files else list(DEFAULT_CANDIDATES)
         if not 4 <= draws <= 4096:
             raise UserInputError("--draws", f"must be an integer in 4–4096, got {draws}")
-        lo, hi = MINUTES_RANGE
         knobs = {
             "custom_protocols": tuple(load_protocol(path) for path in files),
-            "start_day": _numbers("--start-day", start_day, int, "integers (days since stroke)"),
-            "minutes_per_session": _numbers(
-                "--minutes-per-session", minutes_per_session, float, f"numbers in {lo:g}–{hi:g}"
-            ),
+            "start_day": parse_start_days(start_day),
+            "minutes_per_session": parse_minutes(minutes_per_session),
         }
         _run(record_file, horizon, out, library, method, seed, names, draws, knobs)
 

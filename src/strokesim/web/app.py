@@ -1,8 +1,11 @@
 """The routes of the clinician's page (FastAPI + Jinja2; a little plain JavaScript).
 
-``GET /`` the form; ``POST /predict`` validates the form or the uploaded CSV
-and queues a job (303 to the job's page); ``GET /jobs/{id}`` shows the progress
-and then the result; ``GET /jobs/{id}/status`` is polled by the page;
+``GET /`` the form (the patient, the assessments or a CSV upload, the horizon
+and seed, and the plan's options: which protocols to rank, the start day(s) of
+the added therapy and the minutes per session, as ``strokesim plan`` takes
+them); ``POST /predict`` validates the form or the uploaded CSV and queues a
+job (303 to the job's page); ``GET /jobs/{id}`` shows the progress and then
+the result; ``GET /jobs/{id}/status`` is polled by the page;
 ``/jobs/{id}/report.html``, ``draws.parquet`` and ``draws.nc`` are the
 downloads, built in memory. Bad input gets the form back with the CLI's
 message beside the field and a 4xx status: 422 invalid values, 413 an upload
@@ -28,8 +31,9 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from strokesim import __version__
-from strokesim.errors import UserInputError
+from strokesim.predict.knobs import candidate_names
 from strokesim.predict.pipeline import (
+    MINUTES_RANGE,
     Bars,
     Prognosis,
     Settings,
@@ -46,12 +50,12 @@ from strokesim.web.form import (
     FormErrors,
     FormInput,
     UploadRejected,
+    checked_settings,
     record_from_form,
     record_from_upload,
-    settings_from_form,
 )
 from strokesim.web.jobs import Busy, JobQueue, QueueFull
-from strokesim.web.view import ResultView, result_view
+from strokesim.web.view import ResultView, protocol_label, result_view
 
 __all__ = ["MAX_BODY_BYTES", "WEB_DEFAULTS", "WebResult", "compute", "create_app"]
 
@@ -152,7 +156,13 @@ def create_app(
         version=__version__,
         measures=FORM_MEASURES,
         max_upload_mb=MAX_UPLOAD_BYTES / 1e6,
+        # the protocols the form offers to rank: the server's first (checked by default)
+        offered_protocols=(
+            () if settings.protocols is None else candidate_names(settings.protocols)
+        ),
+        minutes_range=MINUTES_RANGE,
     )
+    templates.env.filters["protocol_label"] = protocol_label
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
 
     @app.middleware("http")
@@ -245,13 +255,7 @@ def create_app(
         try:
             if upload is not None and not isinstance(upload, str) and upload.filename:
                 raw = await upload.read()
-                try:
-                    run_settings = settings_from_form(data, settings)
-                except UserInputError as error:
-                    key = "seed" if error.field == "--seed" else "horizon"
-                    raise FormErrors(
-                        {key: error.problem}, [f"error: {error.field}: {error.problem}"]
-                    ) from None
+                run_settings = checked_settings(data, settings)
                 record = record_from_upload(
                     upload.filename, upload.content_type or "", raw, run_settings
                 )

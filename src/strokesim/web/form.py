@@ -4,7 +4,11 @@ The form is turned into the TOML-shaped document that
 :func:`strokesim.predict.record.record_from_toml` reads, and the upload is read
 by :func:`strokesim.predict.record.records_from_csv`, so the page accepts
 exactly what ``strokesim predict`` accepts, with the same one-line messages.
-Each message is attached to the form field it names (``age``,
+The plan's options (the candidate protocols, the start day(s) of the added
+therapy and the minutes per session) are read by the functions that read
+``strokesim plan``'s ``--protocols``, ``--start-day`` and
+``--minutes-per-session`` (:mod:`strokesim.predict.knobs`) and checked as the
+CLI checks them. Each message is attached to the form field it names (``age``,
 ``observations[2].value`` → the third filled observation row's value, ...). The
 reader stops at its first problem; to show every problem at once, the offending
 fact is replaced by a placeholder, or the offending row left out, and the record
@@ -15,11 +19,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from strokesim.errors import UserInputError
-from strokesim.predict.pipeline import Settings, check_settings
+from strokesim.predict.knobs import (
+    MINUTES_OPTION,
+    START_DAY_OPTION,
+    parse_minutes,
+    parse_start_days,
+)
+from strokesim.predict.pipeline import Settings, candidates, check_settings
 from strokesim.predict.record import PatientRecord, record_from_toml, records_from_csv
 
 __all__ = [
@@ -29,6 +39,7 @@ __all__ = [
     "FormInput",
     "FormRow",
     "UploadRejected",
+    "checked_settings",
     "record_from_form",
     "record_from_upload",
     "settings_from_form",
@@ -52,6 +63,15 @@ BLANK_ROWS = 4
 _ROW_FIELD = re.compile(r"^observations\[(\d+)\]\.(date|day|measure|value)$")
 _PLACEHOLDERS = {"age": "60", "affected_side": "left", "stroke_date": None, "id": "patient"}
 _NEEDS_STROKE = "needs the patient's stroke_date"
+# The CLI's option (or the planner's field) -> the form field its message goes beside.
+_OPTION_KEYS = {
+    "--protocols": "protocols",
+    "--protocol-file": "protocols",
+    "protocol": "protocols",
+    START_DAY_OPTION: "start_day",
+    "start_day": "start_day",
+    MINUTES_OPTION: "minutes_per_session",
+}
 # Leading bytes of file types that are often uploaded by mistake.
 _SIGNATURES = {
     b"\x89PNG": "a PNG image",
@@ -97,6 +117,9 @@ class FormInput:
     horizon: str = ""
     seed: str = ""
     rows: list[FormRow] = field(default_factory=list)
+    protocols: list[str] | None = None
+    start_day: str = ""
+    minutes_per_session: str = ""
 
     @classmethod
     def from_form(cls, form: Mapping[str, object], getlist) -> FormInput:
@@ -112,6 +135,8 @@ class FormInput:
         ]
         n = max((len(c) for c in columns), default=0)
         rows = [FormRow(*(c[i].strip() if i < len(c) else "" for c in columns)) for i in range(n)]
+        # unchecked boxes are not sent: the section's marker tells "none chosen" from "not shown"
+        chosen = [v.strip() for v in getlist("protocols") if isinstance(v, str) and v.strip()]
         return cls(
             patient_id=one("patient_id"),
             age=one("age"),
@@ -120,6 +145,9 @@ class FormInput:
             horizon=one("horizon"),
             seed=one("seed"),
             rows=rows,
+            protocols=chosen if chosen or one("plan_options") else None,
+            start_day=one("start_day"),
+            minutes_per_session=one("minutes_per_session"),
         )
 
     def shown_rows(self) -> list[FormRow]:
@@ -131,8 +159,9 @@ class FormErrors(Exception):
     """Problems of a submitted form: form field key -> the CLI's message.
 
     Keys: ``patient_id``, ``age``, ``affected_side``, ``stroke_date``,
-    ``horizon``, ``seed``, ``obs-<row>-<date|day|measure|value>``, ``observations``,
-    ``csv`` and ``form``. ``lines`` holds each message as the CLI prints it.
+    ``horizon``, ``seed``, ``protocols``, ``start_day``, ``minutes_per_session``,
+    ``obs-<row>-<date|day|measure|value>``, ``observations``, ``csv`` and ``form``.
+    ``lines`` holds each message as the CLI prints it.
     """
 
     def __init__(self, errors: Mapping[str, str], lines: Sequence[str]) -> None:
@@ -166,6 +195,8 @@ def _form_key(error_field: str, rows: Sequence[int]) -> str:
         return "horizon"
     if error_field == "--seed":
         return "seed"
+    if error_field in _OPTION_KEYS:
+        return _OPTION_KEYS[error_field]
     if error_field.startswith("patients."):
         return "observations"
     return "form"
@@ -180,16 +211,75 @@ def _integer(text: str, option: str, default: int) -> int:
         raise UserInputError(option, f"must be an integer, got {text!r}") from None
 
 
-def settings_from_form(data: FormInput, base: Settings) -> Settings:
-    """The server's settings with the form's horizon and seed (checked as the CLI does)."""
+def _read_settings(
+    data: FormInput, base: Settings
+) -> tuple[Settings | None, list[tuple[str, UserInputError]]]:
+    """The settings and every problem found: (form key, :class:`UserInputError`)."""
     from dataclasses import replace
 
-    settings = replace(
-        base,
-        horizon=_integer(data.horizon, "--horizon", base.horizon),
-        seed=_integer(data.seed, "--seed", base.seed),
-    )
-    check_settings(settings)
+    problems: list[tuple[str, UserInputError]] = []
+    changes: dict[str, object] = {}
+    # Settings field (also the form field) -> its reader
+    readers: dict[str, Callable[[], object]] = {
+        "horizon": lambda: _integer(data.horizon, "--horizon", base.horizon),
+        "seed": lambda: _integer(data.seed, "--seed", base.seed),
+    }
+    if base.protocols is not None:  # the server plans: the form may set the plan's options
+        if data.protocols is not None:
+            changes["protocols"] = tuple(dict.fromkeys(data.protocols))
+        readers["start_day"] = lambda: parse_start_days(data.start_day or None)
+        readers["minutes_per_session"] = lambda: parse_minutes(data.minutes_per_session or None)
+    for name, read in readers.items():
+        try:
+            changes[name] = read()
+        except UserInputError as error:
+            problems.append((name, error))  # the server's value stands in for the check below
+    settings = replace(base, **changes)
+    # checked as the CLI checks them; to show every problem at once, an offending option
+    # is set back to the server's default and the settings checked again
+    defaults = {
+        "protocols": {"protocols": base.protocols},
+        "start_day": {"start_day": ()},
+        "minutes_per_session": {"minutes_per_session": ()},
+    }
+    for _ in range(len(defaults) + 1):
+        try:
+            check_settings(settings)
+            candidates(settings)  # unknown names, a dose outside a component's range
+            break
+        except UserInputError as error:
+            key = _form_key(error.field, [])
+            if error.field.startswith("components"):  # a component's range, by the dose
+                key = "minutes_per_session"
+            problems.append((key, error))
+            more = key in defaults and not any(k == key for k, _ in problems[:-1])
+            if key == "protocols":  # per-protocol values would be counted against others
+                more = more and max(len(settings.start_day), len(settings.minutes_per_session)) < 2
+            if not more:
+                break
+            settings = replace(settings, **defaults[key])
+    return (None, problems) if problems else (settings, [])
+
+
+def settings_from_form(data: FormInput, base: Settings) -> Settings:
+    """The server's settings with the form's horizon, seed and plan options (checked as the
+    CLI checks them); raises the first problem's :class:`UserInputError`."""
+    settings, problems = _read_settings(data, base)
+    if problems:
+        raise problems[0][1]
+    assert settings is not None
+    return settings
+
+
+def checked_settings(data: FormInput, base: Settings) -> Settings:
+    """As :func:`settings_from_form`, raising :class:`FormErrors` with every problem."""
+    settings, problems = _read_settings(data, base)
+    if problems:
+        errors: dict[str, str] = {}
+        for key, error in problems:
+            errors.setdefault(key, error.problem)
+        raise FormErrors(errors, [_cli_line(e) for _, e in problems])
+    assert settings is not None
     return settings
 
 
@@ -203,7 +293,7 @@ def record_from_form(
     data
         The typed form.
     settings
-        The server's settings (the form may change horizon and seed).
+        The server's settings (the form may change horizon, seed and the plan's options).
     today
         The date against which "in the future" is judged (default: today).
     """
@@ -217,11 +307,9 @@ def record_from_form(
             errors[key] = error.problem
             lines.append(_cli_line(error))
 
-    checked: Settings | None = None
-    try:
-        checked = settings_from_form(data, settings)
-    except UserInputError as error:
-        note(error, _form_key(error.field, []))
+    checked, problems = _read_settings(data, settings)
+    for key, error in problems:
+        note(error, key)
 
     filled = [i for i, r in enumerate(data.rows) if not r.blank()]
     doc: dict[str, object] = {
@@ -263,7 +351,8 @@ def record_from_form(
             note(error, key)
     if record is not None and not errors:
         try:
-            check_record(record, (checked or settings).horizon)
+            assert checked is not None
+            check_record(record, checked.horizon, checked.start_day)
         except UserInputError as error:
             note(error, _form_key(error.field, []))
     if errors or record is None:
@@ -328,7 +417,9 @@ def record_from_upload(
                 f"holds {len(records)} patients ({ids}); the page takes one "
                 "(use `strokesim predict` for several)",
             )
-        check_record(records[0], settings.horizon)
+        check_record(records[0], settings.horizon, settings.start_day)
     except UserInputError as error:
+        if error.field == START_DAY_OPTION:  # beside the option, not the file
+            raise FormErrors({"start_day": error.problem}, [_cli_line(error)]) from None
         raise FormErrors({"csv": f"{error.field}: {error.problem}"}, [_cli_line(error)]) from None
     return records[0]

@@ -19,7 +19,7 @@ from strokesim.predict.predictive import PREDICTED
 from strokesim.predict.prep2 import ARAT_BANDS
 from strokesim.web.form import FORM_MEASURES
 
-__all__ = ["ResultView", "protocol_label", "result_view", "svg"]
+__all__ = ["ResultView", "plan_options", "protocol_label", "result_view", "svg"]
 
 #: What each PREP2 category means for the arm at 3 months (Stinear et al. 2017).
 PREP2_MEANING: dict[str, str] = {
@@ -88,6 +88,74 @@ def _value(measure: str, value: Any) -> str:
     return str(value)
 
 
+def _minutes_text(minutes: tuple[float, ...]) -> str:
+    return ", ".join(f"{m:g}" for m in minutes) if minutes else "—"
+
+
+def plan_options(p: Prognosis) -> dict[str, Any]:
+    """The plan's options as used: the candidates, and each one's start day and minutes.
+
+    Read from the settings through :func:`strokesim.predict.pipeline.candidates`
+    (the pipeline's own reading), so the page says what was simulated.
+
+    Returns
+    -------
+    dict
+        ``protocols`` (names in the order given), ``start_day`` and ``minutes``
+        (one line each for people), ``per_protocol`` (name -> ``start_day``, the
+        day since stroke its added therapy starts, and ``minutes``, the minutes
+        per session of its added training, or "—" without training) and ``cli``
+        (the matching ``strokesim plan`` options).
+    """
+    from strokesim.predict.pipeline import candidates
+    from strokesim.therapy.library import beyond_usual_care
+
+    s = p.settings
+    chosen = candidates(s)
+    assert chosen is not None
+    protocols, starts = chosen
+    last_day = max(o.day for o in p.record.observations)
+    per_protocol = {}
+    for name, protocol in protocols.items():
+        minutes = tuple(
+            sorted(
+                {
+                    float(c.minutes_per_session)
+                    for c in beyond_usual_care(protocol)
+                    if hasattr(c, "minutes_per_session")
+                }
+            )
+        )
+        per_protocol[name] = {
+            "start_day": int(starts.get(name, last_day + 1)),
+            "minutes": _minutes_text(minutes),
+        }
+    if not s.start_day:
+        start = f"the day after the last assessment (day {last_day + 1})"
+    elif len(s.start_day) == 1:
+        start = f"day {s.start_day[0]}"
+    else:
+        start = "per protocol: days " + ", ".join(str(d) for d in s.start_day)
+    if not s.minutes_per_session:
+        minutes = "each protocol's own"
+    elif len(s.minutes_per_session) == 1:
+        minutes = f"{s.minutes_per_session[0]:g} min"
+    else:
+        minutes = "per protocol: " + ", ".join(f"{m:g}" for m in s.minutes_per_session) + " min"
+    cli = f"--protocols {','.join(s.protocols or ())}"
+    if s.start_day:
+        cli += " --start-day " + ",".join(str(d) for d in s.start_day)
+    if s.minutes_per_session:
+        cli += " --minutes-per-session " + ",".join(f"{m:g}" for m in s.minutes_per_session)
+    return {
+        "protocols": list(protocols),
+        "start_day": start,
+        "minutes": minutes,
+        "per_protocol": per_protocol,
+        "cli": cli,
+    }
+
+
 @dataclass(frozen=True)
 class ResultView:
     """The page's content (strings and rows ready for the template)."""
@@ -102,6 +170,7 @@ class ResultView:
     plan_rows: list[dict[str, Any]] | None
     next_rows: list[dict[str, Any]] | None
     next_best: dict[str, Any] | None
+    options: dict[str, Any] | None
     diagnostics: dict[str, Any]
 
 
@@ -148,6 +217,7 @@ def result_view(p: Prognosis) -> ResultView:
         "mixture": b.mixture,
     }
     plan_rows = None
+    options = plan_options(p) if p.plan is not None else None
     if p.plan is not None:
         plan_rows = [
             {
@@ -161,6 +231,7 @@ def result_view(p: Prognosis) -> ResultView:
                 "gain_p90": float(row.gain_p90),
                 "fma_median": float(row.fma_median),
                 "reason": row.reason,
+                **options["per_protocol"].get(row.protocol, {}),
             }
             for row in p.plan.table.itertuples()
         ]
@@ -203,6 +274,7 @@ def result_view(p: Prognosis) -> ResultView:
         plan_rows=plan_rows,
         next_rows=next_rows,
         next_best=next_best,
+        options=options,
         diagnostics={
             "method": post.method,
             "particles": len(post.particles),
