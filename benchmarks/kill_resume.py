@@ -6,11 +6,12 @@ Usage::
         [--kills 5] [--seed 0] [--folder DIR]
 
 Writes a patients file of ``--n`` patients with explicit lesions (the kill test's
-own recipe, ``tests/jobs/conftest.py``), then runs ``strokesim simulate`` on it
-twice in subprocesses, in run folders under ``--folder`` (default: a temporary
-folder): once uninterrupted, and once killed with SIGKILL ``--kills`` times, each
-time at a random point (after a random number of finished chunks, then a random
-part of one chunk's time) and resumed with ``--resume``, until it finishes.
+own recipe, :func:`strokesim.testing.patients_file.patients_toml`), then runs
+``strokesim simulate`` on it twice in subprocesses, in run folders under
+``--folder`` (default: a temporary folder): once uninterrupted, and once killed
+with SIGKILL ``--kills`` times, each time at a random point (after a random number
+of finished chunks, then a random part of one chunk's time) and resumed with
+``--resume``, until it finishes.
 Prints each kill (finished chunks, seconds into the process), whether the resumed
 table is bitwise identical to the uninterrupted one, and whether every patient is
 there exactly once. Exit status 1 if not. Not a test: ``tests/jobs/test_kill.py``
@@ -29,21 +30,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
-
-def patients_toml(n: int) -> str:
-    """``n`` patients with explicit lesions of every size (as ``tests/jobs/conftest.py``)."""
-    rows = []
-    for index in range(n):
-        affected = round(0.05 + 0.9 * ((index * 37) % n) / n, 3)
-        load = round(0.8 * ((index * 11) % n) / n, 3)
-        side = "left" if index % 2 else "right"
-        rows.append(
-            f'[[patients]]\nid = "K{index:06d}"\nage = {45 + index % 40}\n'
-            f'affected_side = "{side}"\n'
-            f"lesion = {{ affected = {affected}, cst_load = {load} }}\n"
-        )
-    return "\n".join(rows)
 
 
 def finished(run: Path) -> int:
@@ -74,6 +60,7 @@ def main() -> int:
     from identity_jobs import compare
 
     from strokesim.jobs import read_run
+    from strokesim.testing.patients_file import patients_toml
 
     rng = random.Random(args.seed)
     chunks = -(-args.n // args.chunk_size)
@@ -83,7 +70,7 @@ def main() -> int:
         folder = args.folder or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
         patients = folder / "patients.toml"
-        patients.write_text(patients_toml(args.n), encoding="utf-8")
+        patients.write_text(patients_toml(args.n, width=6), encoding="utf-8")
 
         def command(run: Path) -> list[str]:
             return [

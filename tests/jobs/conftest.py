@@ -11,6 +11,7 @@ import xarray as xr
 from strokesim.cohort.population import sample_population
 from strokesim.simulate import VirtualPatients
 from strokesim.summary import summary_record
+from strokesim.testing.patients_file import patients_toml
 
 N_PATIENTS = 40
 DAYS = 20
@@ -23,21 +24,6 @@ def patients() -> VirtualPatients:
     """40 patients of the default population (lesions of every severity)."""
     ids = [f"job-{index:03d}" for index in range(N_PATIENTS)]
     return VirtualPatients.from_population(sample_population(ids, SEED))
-
-
-def patients_toml(n: int = N_PATIENTS) -> str:
-    """``n`` patients with explicit lesions, as a patients file."""
-    rows = []
-    for index in range(n):
-        affected = round(0.05 + 0.9 * ((index * 37) % n) / n, 3)
-        load = round(0.8 * ((index * 11) % n) / n, 3)
-        side = "left" if index % 2 else "right"
-        rows.append(
-            f'[[patients]]\nid = "K{index:03d}"\nage = {45 + index % 40}\n'
-            f'affected_side = "{side}"\n'
-            f"lesion = {{ affected = {affected}, cst_load = {load} }}\n"
-        )
-    return "\n".join(rows)
 
 
 def write_patients(folder: Path, n: int = N_PATIENTS) -> Path:
