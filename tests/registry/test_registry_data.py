@@ -52,6 +52,8 @@ EDITED_SINCE_CONVERSION: dict[str, str] = {
     "premotor_share_max": "source points to docs/hand_set.md (now studied there)",
     # calibrate.py stage D (2026-12-07, fourth session) fits it against V6
     "inhibition_plasticity_gating": "source: calibrated against V6 (stage D)",
+    # calibrate.py stage E (2026-12-07, fifth session) fits it against V9's retention
+    "forgetting_rate": "source: calibrated against V9 (stage E)",
 }
 
 
