@@ -25,7 +25,7 @@ from strokesim.assess.battery import assess_patient
 from strokesim.cohort.population import sample_population
 from strokesim.engine import (
     advance_to,
-    compute_block,
+    block_layout,
     day_inputs,
     input_horizon,
     pad_batch,
@@ -103,10 +103,9 @@ def test_shared_values_equal_the_shared_only_code_path_bitwise(patients) -> None
     keys = patient_keys(5, "patient", patients.ids)
     got = run_chunk(desc, keys, inputs, RECORD.days, template, params, passes=passes)
 
-    # the engine computes in blocks of compute_block() patients: the reference runs the
-    # same padded shape (one block here)
-    size = compute_block() or N
-    assert size >= N
+    # the engine computes in blocks: the reference runs the same padded shape (one block)
+    size, blocks = block_layout(N)
+    assert len(blocks) == 1 and size >= N
     desc, keys = pad_batch(desc, size), pad_batch(keys, size)
     states, constants = _shared_setup(desc, keys, template, params)
     day = 0

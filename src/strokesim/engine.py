@@ -23,12 +23,14 @@ Everything a batch runs on may be shared by its patients or given per patient:
 Compute blocks
 --------------
 On a single CPU device every batch is computed in blocks of :data:`CPU_BLOCK`
-patients (padded), each through the same compiled programs. A patient's result
-then depends only on the patient, never on the chunk or batch it was run in:
-chunk sizes give bitwise-identical tables (XLA vectorises each batch shape
-differently, so unblocked batches of 64 and 256 differ in the last float bits),
-every chunk size shares one compilation, and a block's working set stays in the
-core's cache (benchmarks/README.md). On accelerators, or several devices, the
+patients, each through the same compiled programs; the patients left over after
+the full blocks form one block padded to the next power of two. Chunk sizes that
+are multiples of the block then split any cohort into the same blocks and give
+bitwise-identical tables (XLA vectorises each batch shape differently, so
+unblocked batches of 64 and 256 differed in the last float bits), every such chunk
+size shares one compilation, and a block's working set stays in the core's cache
+(benchmarks/README.md). Other chunk sizes differ in the last bits of float
+variables only. On accelerators, or several devices, the
 whole padded batch is one program, sharded over the devices.
 """
 
@@ -53,6 +55,7 @@ __all__ = [
     "CPU_BLOCK",
     "ChunkResult",
     "advance_to",
+    "block_layout",
     "check_batch",
     "compute_block",
     "day_inputs",
@@ -121,14 +124,27 @@ def compute_block() -> int | None:
     return CPU_BLOCK if len(devices) == 1 and devices[0].platform == "cpu" else None
 
 
-def _blocks(n: int, pad_to: int | None = None) -> tuple[int, list[slice]]:
-    """Padded batch size and the slices of its compute blocks for ``n`` patients."""
+def block_layout(n: int, pad_to: int | None = None) -> tuple[int, list[slice]]:
+    """Padded batch size and the slices of its compute blocks for ``n`` patients.
+
+    On one CPU device: as many full blocks of :data:`CPU_BLOCK` as ``n`` fills, then
+    the remaining patients in one block padded to the next power of two (so a small
+    batch costs at most twice its size, not a whole block). The blocks of a batch
+    depend only on its size modulo the block, so chunk sizes that are multiples of
+    the block split every cohort into the same blocks.
+    """
     block = compute_block()
     if block is None:
         size = device_batch_size(max(pad_to or n, n))
         return size, [slice(0, size)]
-    size = -(-n // block) * block
-    return size, [slice(lo, lo + block) for lo in range(0, size, block)]
+    full, rest = divmod(n, block)
+    slices = [slice(k * block, (k + 1) * block) for k in range(full)]
+    size = full * block
+    if rest:
+        tail = 1 << (rest - 1).bit_length()
+        slices.append(slice(size, size + tail))
+        size += tail
+    return size, slices
 
 
 def _rows(tree, rows: slice):
@@ -151,7 +167,7 @@ def setup_batch(desc: LesionDescriptors, keys: jax.Array, template: Template, pa
     The batch as given (leading axis B); computed in compute blocks.
     """
     n = int(desc.age.shape[0])
-    size, blocks = _blocks(n)
+    size, blocks = block_layout(n)
     desc, keys = pad_batch(desc, size), pad_batch(keys, size)
     params = _pad_params(params, size)
     parts = [_setup(_rows(desc, b), keys[b], template, _rows(params, b)) for b in blocks]
@@ -324,7 +340,7 @@ def run_chunk(
     check_batch(n, params, inputs, offsets)
     if start is not None:
         check_batch(n, {}, None, day)
-    size, blocks = _blocks(n, pad_to)
+    size, blocks = block_layout(n, pad_to)
     params = _pad_params(params, size)
     if _input_axis(inputs) == 0:
         inputs = shard_batch(pad_batch(inputs, size))
@@ -394,7 +410,7 @@ def advance_to(
     n = int(constants.crt.shape[0])
     check_batch(n, params, inputs, start_day)
     check_batch(n, {}, None, stop_day)
-    size, blocks = _blocks(n)
+    size, blocks = block_layout(n)
     if size == n and len(blocks) == 1:
         return _advance(states, constants, inputs, start_day, stop_day, template, params, passes)
     states, constants = pad_batch(states, size), pad_batch(constants, size)
