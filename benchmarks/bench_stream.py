@@ -9,7 +9,8 @@ population under usual care through the job layer (:func:`strokesim.jobs.run_job
 each finished chunk written to a Parquet part in a temporary run folder, only the
 baseline and the last day assessed. The process samples its resident memory after
 every chunk. Prints, per size: wall time, patient-days/s (compiling included),
-peak RSS (``ru_maxrss``), RSS after the first chunk, at mid-run and at the end,
+peak RSS (``ru_maxrss``), RSS at the start (``run_job`` reports progress first
+before any chunk runs), at mid-run and at the end,
 and the bytes on disk; then the ratio of the largest cohort's peak to the
 smallest's (flat memory: ≈ 1). Not a test.
 """
@@ -65,7 +66,7 @@ def one(n: int, days: int, chunk_size: int) -> dict[str, float]:
         "wall_s": wall,
         "patient_days_per_s": n * days / wall,
         "peak_rss_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / GIB,
-        "rss_first_chunk_gib": samples[0],
+        "rss_start_gib": samples[0],
         "rss_mid_gib": samples[len(samples) // 2],
         "rss_end_gib": samples[-1],
         "disk_mib": disk / 1024**2,
@@ -86,7 +87,7 @@ def main() -> int:
     print(f"streamed runs of {args.days} days, chunks of {args.chunk_size}, usual care")
     print(
         f"{'patients':>10} {'wall s':>8} {'pd/s':>8} {'peak GiB':>9} "
-        f"{'first':>6} {'mid':>6} {'end':>6} {'disk MiB':>9}"
+        f"{'start':>6} {'mid':>6} {'end':>6} {'disk MiB':>9}"
     )
     rows = []
     for n in sizes:
@@ -100,7 +101,7 @@ def main() -> int:
         rows.append(r)
         print(
             f"{n:>10,} {r['wall_s']:>8.0f} {r['patient_days_per_s']:>8,.0f} "
-            f"{r['peak_rss_gib']:>9.2f} {r['rss_first_chunk_gib']:>6.2f} "
+            f"{r['peak_rss_gib']:>9.2f} {r['rss_start_gib']:>6.2f} "
             f"{r['rss_mid_gib']:>6.2f} {r['rss_end_gib']:>6.2f} {r['disk_mib']:>9.1f}",
             flush=True,
         )
