@@ -169,9 +169,13 @@ def setup_batch(desc: LesionDescriptors, keys: jax.Array, template: Template, pa
     n = int(desc.age.shape[0])
     size, blocks = block_layout(n)
     desc, keys = pad_batch(desc, size), pad_batch(keys, size)
-    params = _pad_params(params, size)
-    parts = [_setup(_rows(desc, b), keys[b], template, _rows(params, b)) for b in blocks]
+    parts = _setup_blocks(desc, keys, template, _pad_params(params, size), blocks)
     return jax.tree.map(lambda x: x[:n], _concat(parts))
+
+
+def _setup_blocks(desc, keys, template: Template, params, blocks: Sequence[slice]) -> list:
+    """``(states, constants)`` of each compute block of a padded batch."""
+    return [_setup(_rows(desc, b), keys[b], template, _rows(params, b)) for b in blocks]
 
 
 def check_batch(
@@ -350,7 +354,7 @@ def run_chunk(
         offsets = shard_batch(pad_batch(np.asarray(offsets, np.int32), size))
     if start is None:
         desc, keys = shard_batch((pad_batch(desc, size), pad_batch(keys, size)))
-        lanes = [_setup(_rows(desc, b), keys[b], template, _rows(params, b)) for b in blocks]
+        lanes = _setup_blocks(desc, keys, template, params, blocks)
     else:
         states, constants = shard_batch((pad_batch(states, size), pad_batch(constants, size)))
         lanes = [(_rows(states, b), _rows(constants, b)) for b in blocks]

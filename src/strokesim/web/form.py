@@ -42,7 +42,6 @@ __all__ = [
     "checked_settings",
     "record_from_form",
     "record_from_upload",
-    "settings_from_form",
 ]
 
 #: Measures offered by the form's drop-down: name -> label (with the allowed values).
@@ -261,18 +260,9 @@ def _read_settings(
     return (None, problems) if problems else (settings, [])
 
 
-def settings_from_form(data: FormInput, base: Settings) -> Settings:
-    """The server's settings with the form's horizon, seed and plan options (checked as the
-    CLI checks them); raises the first problem's :class:`UserInputError`."""
-    settings, problems = _read_settings(data, base)
-    if problems:
-        raise problems[0][1]
-    assert settings is not None
-    return settings
-
-
 def checked_settings(data: FormInput, base: Settings) -> Settings:
-    """As :func:`settings_from_form`, raising :class:`FormErrors` with every problem."""
+    """The server's settings with the form's horizon, seed and plan options, checked as
+    the CLI checks them; raises :class:`FormErrors` with every problem."""
     settings, problems = _read_settings(data, base)
     if problems:
         errors: dict[str, str] = {}
