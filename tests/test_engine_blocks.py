@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import jax
 import numpy as np
 import pytest
 
+from strokesim import engine
 from strokesim.cohort.population import sample_population
-from strokesim.engine import CPU_BLOCK, compute_block
+from strokesim.engine import CPU_BLOCK, compute_block, day_inputs, demand_order, input_horizon
+from strokesim.model.dynamics import Passes
+from strokesim.model.parameters import model_parameters
+from strokesim.model.template import healthy_template
+from strokesim.random_streams import patient_keys
 from strokesim.simulate import Record, VirtualPatients, simulate
 from strokesim.therapy import usual_care
+from strokesim.therapy.schedule import compile_protocol
 
 #: Two full blocks and a partial third (the last block is padded).
 N = 2 * CPU_BLOCK + 5
@@ -55,4 +63,49 @@ def test_any_chunk_size_gives_equal_scores_and_floats_within_1e_6(runs) -> None:
         else:
             np.testing.assert_allclose(
                 other[name].values, variable.values, rtol=1e-6, atol=1e-6, err_msg=name
+            )
+
+
+def _per_patient_peak(n: int) -> dict[str, np.ndarray]:
+    """Per-patient sensitive-period peaks from 1 to 8: demand varies by patient."""
+    return {"plasticity_peak": np.linspace(8.0, 1.0, n).astype(np.float32)}
+
+
+@pytest.mark.skipif(compute_block() is None, reason="blocks are computed on one CPU device")
+def test_patients_of_unlike_demand_are_computed_in_order_of_demand() -> None:
+    params = model_parameters()
+    inputs = day_inputs(compile_protocol(usual_care(), input_horizon(DAYS)))
+    shared = demand_order(N, inputs, 0, DAYS, params, Passes())
+    assert shared is None  # shared parameters and protocol: one demand, the batch's order
+    order = demand_order(N, inputs, 0, DAYS, {**params, **_per_patient_peak(N)}, Passes())
+    assert order is not None
+    assert sorted(order) == list(range(N))
+    position = np.argsort(order)
+    assert position[N - 1] < position[0]  # the lowest peak needs the fewest sub-steps
+
+
+@pytest.mark.skipif(compute_block() is None, reason="blocks are computed on one CPU device")
+def test_sorting_by_demand_returns_each_patient_its_own_result() -> None:
+    """The batch computed in order of demand equals the batch computed in its own order."""
+    n = CPU_BLOCK + 2
+    ids = [f"dem{i:04d}" for i in range(n)]
+    desc = VirtualPatients.from_population(sample_population(ids, 5)).descriptors
+    keys = patient_keys(5, "patient", ids)
+    params = {**model_parameters(), **_per_patient_peak(n)}
+    inputs = day_inputs(compile_protocol(usual_care(), input_horizon(DAYS)))
+    template = healthy_template(params)
+    run = partial(
+        engine.run_chunk, desc, keys, inputs, (3, DAYS), template, params, passes=Passes()
+    )
+    assert engine.demand_order(n, inputs, 0, DAYS, params, Passes()) is not None
+    in_demand_order = run()
+    own_order = engine._run_blocks(
+        desc, keys, inputs, (3, DAYS), template, params, Passes(), 1.0, None, None, None, None
+    )
+    for name, values in own_order.outputs.items():
+        if values.dtype.kind in "biu":
+            assert np.array_equal(in_demand_order.outputs[name], values), name
+        else:
+            np.testing.assert_allclose(
+                in_demand_order.outputs[name], values, rtol=1e-5, atol=1e-6, err_msg=name
             )

@@ -56,6 +56,9 @@ __all__ = [
     "consolidation",
     "daily_step",
     "disuse_factor",
+    "effective_therapy_trials",
+    "learning_demand",
+    "learning_substeps",
     "limb_drive_scales",
     "overuse_load",
     "overuse_step",
@@ -321,6 +324,69 @@ def _attempts(
     )
 
 
+def effective_therapy_trials(day_in: DayInput, params: dict[str, float], k: int) -> jnp.ndarray:
+    """A day's effective therapy trials on each of the first ``k`` practice tasks, (k,).
+
+    Therapy trials weighted by feedback, engagement and VNS pairing, on one scale for
+    every kind of training. The session saturates on the repetitions and the error
+    signal they carry (:func:`session_share`); reward (engagement) and VNS-paired
+    neuromodulation raise what each of them leaves, after the saturation (they gate
+    plasticity, they are not extra movements). The day's total saturates too
+    (``trials_saturation``, in :func:`daily_step`).
+    """
+    vns = 1.0 + (day_in.vns_gain - 1.0) * day_in.vns_paired_fraction
+    therapy_n = (_FAMILY_SHARE @ day_in.training_trials)[:k]
+    practised = therapy_n * day_in.error_feedback
+    therapy_w = practised * session_share(jnp.sum(practised), day_in.training_minutes, params)
+    return therapy_w * day_in.engagement * vns
+
+
+def _daily_life_actions(params: dict[str, float]) -> jnp.ndarray:
+    """Learning-weighted daily-life actions per daily-life task (actions/day)."""
+    return params["daily_life_actions"] * params["daily_life_learning_weight"] / _N_DAILY
+
+
+def learning_substeps(
+    day_in: DayInput, therapy_total: jnp.ndarray, params: dict[str, float]
+) -> jnp.ndarray:
+    """Sub-steps of the day's error-based learning (≥ 1, a whole number as float).
+
+    The day's learning is gradient flow over its effective trials, integrated in
+    sub-steps of at most ``step_trials`` plasticity-weighted trials each, so that
+    high-dose days and the peak of the sensitive period stay stable. The count uses
+    the cohort's P(t) and consolidation (without the individual factor), the day's
+    effective therapy trials ``therapy_total`` and every daily-life action the
+    paretic arm could take: patients who share parameters and protocol share it.
+    """
+    flow = plasticity_time_course(day_in.day, params) * day_in.drug_gain
+    day_trials = therapy_total + _daily_life_actions(params) * _N_DAILY
+    keep_cohort = consolidation(flow * therapy_total, params)
+    return 1.0 + jnp.floor(keep_cohort * flow * day_trials / params["step_trials"])
+
+
+def learning_demand(
+    inputs: DayInput,
+    start: jnp.ndarray,
+    stop: jnp.ndarray,
+    params: dict[str, float],
+    passes: Passes,
+) -> jnp.ndarray:
+    """Learning sub-steps that one patient's days ``start`` to ``stop`` take in all.
+
+    The work of a run is about proportional to it (:func:`learning_substeps`); the
+    engine groups patients of similar demand into its compute blocks, since a block
+    runs each day's sub-steps as often as its most demanding patient needs.
+    """
+    k = _N_PRACTICE if passes.selective else _N_DAILY
+
+    def body(d, total):
+        day_in = jax.tree.map(lambda x: x[d], inputs)
+        therapy_total = jnp.sum(effective_therapy_trials(day_in, params, k))
+        return total + learning_substeps(day_in, therapy_total, params)
+
+    return jax.lax.fori_loop(start, stop, body, jnp.float32(0.0))
+
+
 def daily_step(
     state: PatientState,
     constants: PatientConstants,
@@ -344,18 +410,8 @@ def daily_step(
     # ... and on the inhibition the stimulated hemisphere exerts on the other one
     ihi_therapy = stimulated_ihi(state.ihi, unit_shift, avail, params)
 
-    # effective trials: therapy weighted by feedback, engagement and VNS pairing, on
-    # one scale for every kind of training; a session's consolidation saturates
-    # (:func:`session_share`), and the day's total saturates too.
-    vns = 1.0 + (day_in.vns_gain - 1.0) * day_in.vns_paired_fraction
-    therapy_n = (_FAMILY_SHARE @ day_in.training_trials)[:k]
-    # the session saturates on the repetitions and the error signal they carry; reward
-    # (engagement) and VNS-paired neuromodulation raise what each of them leaves, after
-    # the saturation (they gate plasticity, they are not extra movements)
-    practised = therapy_n * day_in.error_feedback
-    therapy_w = practised * session_share(jnp.sum(practised), day_in.training_minutes, params)
-    therapy_w = therapy_w * day_in.engagement * vns
-    actions = params["daily_life_actions"] * params["daily_life_learning_weight"] / _N_DAILY
+    therapy_w = effective_therapy_trials(day_in, params, k)
+    actions = _daily_life_actions(params)
     daily_p = actions * use * _IS_DAILY[:k]
     daily_n = jnp.full((_N_DAILY,), actions) * (1.0 - use)
     sat = params["trials_saturation"]
@@ -421,32 +477,21 @@ def daily_step(
         return jax.tree.map(lambda g: g * gate, grads), aux
 
     # The day's learning is gradient flow over its effective trials, integrated in
-    # sub-steps of at most ``step_trials`` plasticity-weighted trials each, so that
-    # high-dose days and the peak of the sensitive period stay stable. The count is
-    # shared by the batch: it uses the cohort's P(t) and consolidation (without the
-    # individual factor) and every daily-life action the paretic arm could take.
-    flow = plasticity_time_course(day, params) * day_in.drug_gain
+    # sub-steps (:func:`learning_substeps`).
     therapy_total = jnp.sum(therapy_w)
-    day_trials = therapy_total + actions * _N_DAILY
     keep = consolidation(p_gain * therapy_total, params)
-    keep_cohort = consolidation(flow * therapy_total, params)
-    substeps = 1.0 + jnp.floor(keep_cohort * flow * day_trials / params["step_trials"])
+    substeps = learning_substeps(day_in, therapy_total, params)
     lr = params["learning_rate"] * keep * p_gain / substeps
 
-    def substep(i, carry):
-        w, first = carry
+    def substep(w: Weights) -> tuple[Weights, tuple]:
         g, aux = gradient(w)
-        # the day's activity (for IHI, action values, Hebbian learning) is that of
-        # its first attempts, at the weights the day started with
-        first = jax.tree.map(lambda old, new: jnp.where(i == 0, new, old), first, aux)
-        return jax.tree.map(lambda x, gi: x - lr * gi, w, g), first
+        return jax.tree.map(lambda x, gi: x - lr * gi, w, g), aux
 
-    no_aux = jax.tree.map(
-        lambda x: jnp.zeros(x.shape, x.dtype), jax.eval_shape(gradient, state.weights)[1]
-    )
-    w, (r_d, a_d, r_n, a_n, r_t) = jax.lax.fori_loop(
-        0, substeps.astype(jnp.int32), substep, (state.weights, no_aux)
-    )
+    # the day's activity (for IHI, action values, Hebbian learning) is that of its
+    # first attempts, at the weights the day started with; the further sub-steps (a
+    # loop that most days skip) carry only the weights
+    w, (r_d, a_d, r_n, a_n, r_t) = substep(state.weights)
+    w = jax.lax.fori_loop(1, substeps.astype(jnp.int32), lambda _, w: substep(w)[0], w)
 
     # use-dependent (Hebbian) learning: units more active in today's practice than in
     # healthy everyday use strengthen their input (pre × post), others weaken.

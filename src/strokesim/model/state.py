@@ -49,19 +49,24 @@ class PatientState(NamedTuple):
 
 
 def initial_state(template: Template, params: dict[str, float]) -> PatientState:
-    """The state at onset (day 0): healthy weights, healthy set points, full confidence."""
+    """The state at onset (day 0): healthy weights, healthy set points, full confidence.
+
+    Every value is strongly typed float32: weakly typed scalars would give the first
+    day-loop call other input types than every later call, and two compilations.
+    """
+    f32 = jnp.float32
     return PatientState(
         weights=template.weights,
-        capacity=jnp.full((2, N_UNITS), params["capacity_initial"]),
-        reticulospinal=jnp.asarray(1.0),
-        reflex=jnp.ones(len(MUSCLES)),
-        ihi=jnp.full((2,), params["ihi_strength"]),
-        excitability=jnp.ones((2, N_UNITS)),
-        q_value=jnp.ones(2),
-        use=jnp.asarray(0.5),
-        bilateral_adaptation=jnp.asarray(0.0),
-        overuse_loss=jnp.asarray(0.0),
-        stim_shift=jnp.zeros((2, N_UNITS)),
+        capacity=jnp.full((2, N_UNITS), params["capacity_initial"], f32),
+        reticulospinal=jnp.asarray(1.0, f32),
+        reflex=jnp.ones(len(MUSCLES), f32),
+        ihi=jnp.full((2,), params["ihi_strength"], f32),
+        excitability=jnp.ones((2, N_UNITS), f32),
+        q_value=jnp.ones(2, f32),
+        use=jnp.asarray(0.5, f32),
+        bilateral_adaptation=jnp.asarray(0.0, f32),
+        overuse_loss=jnp.asarray(0.0, f32),
+        stim_shift=jnp.zeros((2, N_UNITS), f32),
     )
 
 
