@@ -46,9 +46,12 @@ and so the bitwise identity across chunk sizes above, is untouched.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
+from typing import TypeVar
 
 import jax
 import jax.numpy as jnp
@@ -60,6 +63,8 @@ from strokesim.model.dynamics import DayInput, Passes, advance, learning_demand
 from strokesim.model.lesion import LesionDescriptors, PatientConstants, patient_constants
 from strokesim.model.state import PatientState, initial_state
 from strokesim.model.template import TEMPLATE_PARAMETERS, Template
+
+T = TypeVar("T")
 
 __all__ = [
     "CPU_BLOCK",
@@ -156,6 +161,26 @@ def block_layout(n: int, pad_to: int | None = None) -> tuple[int, list[slice]]:
         slices.append(slice(size, size + tail))
         size += tail
     return size, slices
+
+
+@cache
+def _block_pool() -> ThreadPoolExecutor:
+    """One thread per CPU core this process may use, shared by every batch."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return ThreadPoolExecutor(cores or 1, thread_name_prefix="strokesim-block")
+
+
+def _on_cores(work: Callable[[int, slice], T], blocks: Sequence[slice]) -> list[T]:
+    """``work(k, block)`` for every compute block, blocks run side by side on the cores.
+
+    A block's program keeps about one core busy (its operations are too small for
+    XLA to split); independent blocks started from their own threads run at once
+    (ENGINE-PROFILE follow-up, benchmarks/README.md). Each block's result is its
+    own whichever thread runs it. Results in block order.
+    """
+    if len(blocks) == 1:
+        return [work(0, blocks[0])]
+    return list(_block_pool().map(work, range(len(blocks)), blocks))
 
 
 def _rows(tree, rows: slice):
@@ -480,8 +505,8 @@ def _run_blocks(
         if np.any(np.asarray(stop) < np.asarray(day)):
             raise ValueError(f"record day {d} precedes the current day {day}")
         when = jnp.asarray(float(d)) if offsets is None else stop.astype(jnp.float32)
-        outs = []
-        for k, b in enumerate(blocks):
+
+        def block_day(k: int, b: slice, day=day, stop=stop, when=when, lanes=lanes):
             states_k, constants_k = lanes[k]
             states_k = _advance(
                 states_k,
@@ -493,14 +518,16 @@ def _run_blocks(
                 block_params[k],
                 passes,
             )
-            lanes[k] = (states_k, constants_k)
-            outs.append(
-                _assess(
-                    states_k, constants_k, template, block_params[k], _rows(when, b), rater_noise
-                )
+            out = _assess(
+                states_k, constants_k, template, block_params[k], _rows(when, b), rater_noise
             )
+            return (states_k, constants_k), {name: np.asarray(v) for name, v in out.items()}
+
+        done = _on_cores(block_day, blocks)
+        lanes = [lane for lane, _ in done]
+        outs = [out for _, out in done]
         day = stop
-        per_day.append({k: np.concatenate([np.asarray(o[k]) for o in outs])[:n] for k in outs[0]})
+        per_day.append({k: np.concatenate([o[k] for o in outs])[:n] for k in outs[0]})
         if on_day is not None:
             on_day(d)
     outputs = {k: np.stack([o[k] for o in per_day], axis=1) for k in per_day[0]} if per_day else {}
@@ -560,8 +587,9 @@ def _advance_blocks(
         pad_batch(np.asarray(x, np.int32), size) if jnp.ndim(x) else x
         for x in (start_day, stop_day)
     )
-    parts = [
-        _advance(
+
+    def block(_k: int, b: slice) -> PatientState:
+        moved = _advance(
             _rows(states, b),
             _rows(constants, b),
             _inputs_rows(inputs, b),
@@ -571,6 +599,6 @@ def _advance_blocks(
             _rows(params, b),
             passes,
         )
-        for b in blocks
-    ]
-    return jax.tree.map(lambda x: x[:n], _concat(parts))
+        return jax.block_until_ready(moved)
+
+    return jax.tree.map(lambda x: x[:n], _concat(_on_cores(block, blocks)))

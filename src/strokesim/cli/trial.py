@@ -18,6 +18,7 @@ from strokesim.cli.common import DISCLAIMER, progress_bar, user_errors
 from strokesim.cli.jobs import check_unit_job_options, unit_job_errors
 from strokesim.cli.options import ChunkSize, Resume, TrialFile, UnitRunDir
 from strokesim.errors import UserInputError
+from strokesim.predict.knobs import parse_numbers
 
 if TYPE_CHECKING:
     from strokesim.jobs.units import UnitJob
@@ -31,23 +32,19 @@ POOL_CHUNK_SIZE = 256
 
 
 def _sizes(text: str) -> list[int]:
-    try:
-        sizes = [int(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        raise UserInputError("--n", f"must be comma-separated integers, got {text!r}") from None
+    allowed = "comma-separated integers in 4–100000"
+    sizes = parse_numbers("--n", text, int, allowed)
     if not sizes or any(n < 4 or n > 100_000 for n in sizes):
-        raise UserInputError("--n", f"each size must be an integer in 4–100000, got {text!r}")
+        raise UserInputError("--n", f"must be {allowed}, got {text!r}")
     return sorted(set(sizes))
 
 
 def _fractions(text: str) -> list[float]:
-    try:
-        values = [float(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        raise UserInputError("--looks", f"must be comma-separated numbers, got {text!r}") from None
+    allowed = "comma-separated numbers increasing within (0, 1] and ending at 1"
+    values = list(parse_numbers("--looks", text, float, allowed))
     ok = values and values[-1] == 1.0 and all(0 < a < b for a, b in itertools.pairwise(values))
     if not ok or values[0] <= 0:
-        raise UserInputError("--looks", f"must increase within (0, 1] and end at 1, got {text!r}")
+        raise UserInputError("--looks", f"must be {allowed}, got {text!r}")
     return values
 
 
