@@ -100,7 +100,18 @@ def test_sorting_by_demand_returns_each_patient_its_own_result() -> None:
     assert engine.demand_order(n, inputs, 0, DAYS, params, Passes()) is not None
     in_demand_order = run()
     own_order = engine._run_blocks(
-        desc, keys, inputs, (3, DAYS), template, params, Passes(), 1.0, None, None, None, None
+        desc,
+        keys,
+        inputs,
+        params,
+        None,
+        None,
+        record_days=(3, DAYS),
+        template=template,
+        passes=Passes(),
+        rater_noise=1.0,
+        pad_to=None,
+        on_day=None,
     )
     for name, values in own_order.outputs.items():
         if values.dtype.kind in "biu":

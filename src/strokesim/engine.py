@@ -231,7 +231,7 @@ def demand_order(
 
 
 def _take(tree, order: np.ndarray):
-    """Rows ``order`` of every batched leaf (ndim ≥ 1); scalars pass."""
+    """Rows ``order`` of every batched leaf (ndim ≥ 1); scalars and None pass."""
     return jax.tree.map(lambda x: x[order] if jnp.ndim(x) else x, tree)
 
 
@@ -368,6 +368,13 @@ class ChunkResult:
     constants: PatientConstants
 
 
+def _batch_start(desc: LesionDescriptors | None, start) -> tuple[int, int | np.ndarray]:
+    """Patients in a batch and the day it starts from (0: onset, else ``start``'s day)."""
+    if start is None:
+        return int(desc.age.shape[0]), 0
+    return int(start[1].crt.shape[0]), start[2]
+
+
 def run_chunk(
     desc: LesionDescriptors,
     keys: jax.Array,
@@ -413,46 +420,31 @@ def run_chunk(
     on_day
         Called with each record day once it is assessed (progress reporting).
     """
-    if start is None:
-        n = int(desc.age.shape[0])
-        day = 0
-    else:
-        states, constants, day = start
-        n = int(constants.crt.shape[0])
+    n, day = _batch_start(desc, start)
     check_batch(n, params, inputs, offsets)
     if start is not None:
         check_batch(n, {}, None, day)
     last = max(record_days, default=0)
     stop = last if offsets is None else np.asarray(offsets) + last
     order = demand_order(n, inputs, day, stop, params, passes)
+    run = partial(
+        _run_blocks,
+        record_days=record_days,
+        template=template,
+        passes=passes,
+        rater_noise=rater_noise,
+        pad_to=pad_to,
+        on_day=on_day,
+    )
     if order is None:
-        return _run_blocks(
-            desc,
-            keys,
-            inputs,
-            record_days,
-            template,
-            params,
-            passes,
-            rater_noise,
-            pad_to,
-            start,
-            offsets,
-            on_day,
-        )
-    result = _run_blocks(
-        None if start is not None else _take(desc, order),
-        None if start is not None else keys[order],
+        return run(desc, keys, inputs, params, start, offsets)
+    result = run(
+        _take(desc, order),
+        None if keys is None else keys[order],
         _inputs_take(inputs, order),
-        record_days,
-        template,
         _take(dict(params), order),
-        passes,
-        rater_noise,
-        pad_to,
-        None if start is None else _take((states, constants, day), order),
+        _take(start, order),
         None if offsets is None else np.asarray(offsets)[order],
-        on_day,
     )
     back = np.argsort(order)
     return ChunkResult(
@@ -466,23 +458,21 @@ def _run_blocks(
     desc,
     keys,
     inputs,
+    params,
+    start,
+    offsets,
+    *,
     record_days,
     template,
-    params,
     passes,
     rater_noise,
     pad_to,
-    start,
-    offsets,
     on_day,
 ) -> ChunkResult:
     """:func:`run_chunk` on a checked batch, in the order given."""
-    if start is None:
-        n = int(desc.age.shape[0])
-        day = 0
-    else:
-        states, constants, day = start
-        n = int(constants.crt.shape[0])
+    n, day = _batch_start(desc, start)
+    if start is not None:
+        states, constants, _ = start
     size, blocks = block_layout(n, pad_to)
     params = _pad_params(params, size)
     if _input_axis(inputs) == 0:
