@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 import jax
 import numpy as np
 import pytest
@@ -94,11 +92,10 @@ def test_sorting_by_demand_returns_each_patient_its_own_result() -> None:
     params = {**model_parameters(), **_per_patient_peak(n)}
     inputs = day_inputs(compile_protocol(usual_care(), input_horizon(DAYS)))
     template = healthy_template(params)
-    run = partial(
-        engine.run_chunk, desc, keys, inputs, (3, DAYS), template, params, passes=Passes()
-    )
     assert engine.demand_order(n, inputs, 0, DAYS, params, Passes()) is not None
-    in_demand_order = run()
+    in_demand_order = engine.run_chunk(
+        desc, keys, inputs, (3, DAYS), template, params, passes=Passes()
+    )
     own_order = engine._run_blocks(
         desc,
         keys,

@@ -38,9 +38,10 @@ needs (:func:`strokesim.model.dynamics.learning_substeps`). When the patients of
 batch differ in that demand (per-patient parameters or protocols: a sweep's design
 points, a posterior's particles, a planner's twins), the batch is computed in order
 of demand and returned in its own order (:func:`demand_order`): each patient's
-result is its own, and blocks hold patients of like demand (a Sobol design over
-14 parameters took 3.1 times the sub-steps its rows need in blocks of 64 without
-this). Patients who share parameters and protocol share the demand: their order,
+result is its own, and blocks hold patients of like demand (rows of the Sobol
+design of examples/sweeps/sensitivity_fma180.toml, one patient each, took 3.1 times
+the sub-steps they need in blocks of 64 without this, 1.8 times with it at chunks
+of 256). Patients who share parameters and protocol share the demand: their order,
 and so the bitwise identity across chunk sizes above, is untouched.
 """
 
@@ -183,13 +184,14 @@ def _on_cores(work: Callable[[int, slice], T], blocks: Sequence[slice]) -> list[
     return list(_block_pool().map(work, range(len(blocks)), blocks))
 
 
-def _rows(tree, rows: slice):
-    """The rows ``rows`` of every batched leaf (ndim ≥ 1); scalars (shared values) pass."""
+def _rows(tree, rows: slice | np.ndarray):
+    """The rows ``rows`` (a slice or an index array) of every batched leaf (ndim ≥ 1);
+    scalars (shared values) and None pass."""
     return jax.tree.map(lambda x: x[rows] if jnp.ndim(x) else x, tree)
 
 
-def _inputs_rows(inputs: DayInput, rows: slice) -> DayInput:
-    """Per-patient inputs sliced to ``rows``; shared inputs (day axis first) unchanged."""
+def _inputs_rows(inputs: DayInput, rows: slice | np.ndarray) -> DayInput:
+    """Per-patient inputs at ``rows``; shared inputs (day axis first) unchanged."""
     return _rows(inputs, rows) if _input_axis(inputs) == 0 else inputs
 
 
@@ -224,19 +226,9 @@ def demand_order(
     if compute_block() is None or n <= CPU_BLOCK or not batched:
         return None
     demand = np.asarray(_demand(inputs, start, stop, params, passes))
-    demand = np.broadcast_to(demand, (n,))
     if np.all(demand == demand[0]):
         return None
     return np.argsort(demand, kind="stable")
-
-
-def _take(tree, order: np.ndarray):
-    """Rows ``order`` of every batched leaf (ndim ≥ 1); scalars and None pass."""
-    return jax.tree.map(lambda x: x[order] if jnp.ndim(x) else x, tree)
-
-
-def _inputs_take(inputs: DayInput, order: np.ndarray) -> DayInput:
-    return _take(inputs, order) if _input_axis(inputs) == 0 else inputs
 
 
 def setup_batch(desc: LesionDescriptors, keys: jax.Array, template: Template, params):
@@ -439,18 +431,18 @@ def run_chunk(
     if order is None:
         return run(desc, keys, inputs, params, start, offsets)
     result = run(
-        _take(desc, order),
+        _rows(desc, order),
         None if keys is None else keys[order],
-        _inputs_take(inputs, order),
-        _take(dict(params), order),
-        _take(start, order),
+        _inputs_rows(inputs, order),
+        _rows(dict(params), order),
+        _rows(start, order),
         None if offsets is None else np.asarray(offsets)[order],
     )
     back = np.argsort(order)
     return ChunkResult(
         {k: v[back] for k, v in result.outputs.items()},
-        _take(result.states, back),
-        _take(result.constants, back),
+        _rows(result.states, back),
+        _rows(result.constants, back),
     )
 
 
@@ -548,16 +540,16 @@ def advance_to(
     order = demand_order(n, inputs, start_day, stop_day, params, passes)
     if order is not None:
         states, constants, inputs, start_day, stop_day, params = (
-            _take(states, order),
-            _take(constants, order),
-            _inputs_take(inputs, order),
-            *_take((start_day, stop_day), order),
-            _take(dict(params), order),
+            _rows(states, order),
+            _rows(constants, order),
+            _inputs_rows(inputs, order),
+            *_rows((start_day, stop_day), order),
+            _rows(dict(params), order),
         )
         moved = _advance_blocks(
             states, constants, inputs, start_day, stop_day, template, params, passes
         )
-        return _take(moved, np.argsort(order))
+        return _rows(moved, np.argsort(order))
     return _advance_blocks(states, constants, inputs, start_day, stop_day, template, params, passes)
 
 
